@@ -1,0 +1,10 @@
+/* kuractl: see kuractl.c; main stays thin so that the tests link the rest. */
+#include "config.h"
+
+#include "kuractl.h"
+
+int
+main(int argc, char **argv)
+{
+	return kuractl_main(argc, argv);
+}

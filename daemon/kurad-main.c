@@ -1,0 +1,10 @@
+/* kurad: see kurad.c; main stays thin so that the tests link the rest. */
+#include "config.h"
+
+#include "kurad.h"
+
+int
+main(int argc, char **argv)
+{
+	return kurad_main(argc, argv);
+}

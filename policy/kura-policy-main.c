@@ -1,0 +1,10 @@
+/* kura-policy: see kura-policy.c; main stays thin so that the tests link the rest. */
+#include "config.h"
+
+#include "kura-policy.h"
+
+int
+main(int argc, char **argv)
+{
+	return kura_policy_main(argc, argv);
+}
