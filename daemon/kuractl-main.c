@@ -1,4 +1,4 @@
-/* kuractl: see kuractl.c; main stays thin so that the tests link the rest. */
+/* kuractl: see kuractl.c; a thin main so that the tests link the rest. */
 #include "config.h"
 
 #include "kuractl.h"

@@ -1,4 +1,4 @@
-/* kuractl.c: the kuractl command table; main() is in kuractl-main.c. */
+/* kuractl.c: the kuractl command table (main() is in kuractl-main.c). */
 #include "config.h"
 
 #include "cli.h"

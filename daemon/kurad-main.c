@@ -1,4 +1,4 @@
-/* kurad: see kurad.c; main stays thin so that the tests link the rest. */
+/* kurad: see kurad.c; a thin main so that the tests link the rest. */
 #include "config.h"
 
 #include "kurad.h"

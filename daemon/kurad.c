@@ -32,11 +32,12 @@ struct kurad {
 static void
 kurad_usage(FILE *fp)
 {
-	fprintf(fp, "usage: kurad [-dhVv]\n"
-		    "  -d  stay in the foreground and log to stderr\n"
-		    "  -v  log debug messages too\n"
-		    "  -h  this text\n"
-		    "  -V  print the version and exit\n");
+	fprintf(fp,
+	    "usage: kurad [-dhVv]\n"
+	    "  -d  stay in the foreground and log to stderr\n"
+	    "  -v  log debug messages too\n"
+	    "  -h  this text\n"
+	    "  -V  print the version and exit\n");
 }
 
 /* Returns 0 to run, 1 to exit successfully (help, version), -1 on error. */
@@ -60,7 +61,8 @@ kurad_parse_args(int argc, char **argv, struct kurad_opts *opts)
 			kurad_usage(stdout);
 			return 1;
 		case 'V':
-			printf("kurad (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			printf("kurad (%s) %s\n", PACKAGE_NAME,
+			    PACKAGE_VERSION);
 			return 1;
 		default:
 			kurad_usage(stderr);
@@ -115,7 +117,7 @@ kurad_free(struct kurad *k)
 int
 kurad_run(const struct kurad_opts *opts)
 {
-	struct kurad k = {0};
+	struct kurad k = { 0 };
 	int rc = -1;
 
 	k.base = event_base_new();

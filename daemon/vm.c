@@ -21,8 +21,8 @@ vm_ctx_open(libxl_ctx **ctx_r, xentoollog_logger **logger_r)
 		log_warnx("cannot create the libxl logger");
 		return -1;
 	}
-	if (libxl_ctx_alloc(ctx_r, LIBXL_VERSION, 0,
-		(xentoollog_logger *)lg) != 0) {
+	if (libxl_ctx_alloc(ctx_r, LIBXL_VERSION, 0, (xentoollog_logger *)lg) !=
+	    0) {
 		log_warnx("libxl_ctx_alloc failed: is this dom0 with "
 			  "xenstored running and privcmd loaded?");
 		xtl_logger_destroy((xentoollog_logger *)lg);

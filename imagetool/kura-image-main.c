@@ -1,4 +1,4 @@
-/* kura-image: see kura-image.c; main stays thin so that the tests link the rest. */
+/* kura-image: see kura-image.c; a thin main so that the tests link the rest. */
 #include "config.h"
 
 #include "kura-image.h"

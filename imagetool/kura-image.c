@@ -1,4 +1,5 @@
-/* kura-image.c: the kura-image command table; main() is in kura-image-main.c. */
+/* kura-image.c: the kura-image command table (main() is in kura-image-main.c).
+ */
 #include "config.h"
 
 #include "cli.h"

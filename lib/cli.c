@@ -52,9 +52,10 @@ cli_usage(const struct cli_program *prog, FILE *fp)
 		snprintf(synopsis, sizeof(synopsis), "%s %s", c->name, c->args);
 		fprintf(fp, "  %-28s %s\n", synopsis, c->help);
 	}
-	fprintf(fp, "\noptions:\n  -h, --help      this text\n"
-		    "  -V, --version   print the version and exit\n"
-		    "Commands may be abbreviated to any unambiguous prefix.\n");
+	fprintf(fp,
+	    "\noptions:\n  -h, --help      this text\n"
+	    "  -V, --version   print the version and exit\n"
+	    "Commands may be abbreviated to any unambiguous prefix.\n");
 }
 
 void
@@ -97,7 +98,7 @@ cli_main(const struct cli_program *prog, int argc, char **argv)
 	case CLI_UNKNOWN:
 		break;
 	}
-	fprintf(stderr, "%s: unknown command: %s (try %s --help)\n",
-	    prog->name, argv[1], prog->name);
+	fprintf(stderr, "%s: unknown command: %s (try %s --help)\n", prog->name,
+	    argv[1], prog->name);
 	return CLI_EXIT_USAGE;
 }

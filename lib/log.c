@@ -56,8 +56,8 @@ log_vemit(enum log_level level, int errnum, const char *func, const char *fmt,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_to_stderr) {
 		if (errnum)
-			fprintf(stderr, "%s: %s: %s: %s\n", log_ident, func, msg,
-			    strerror(errnum));
+			fprintf(stderr, "%s: %s: %s: %s\n", log_ident, func,
+			    msg, strerror(errnum));
 		else
 			fprintf(stderr, "%s: %s: %s\n", log_ident, func, msg);
 		fflush(stderr);

@@ -1,4 +1,5 @@
-/* kura-policy: see kura-policy.c; main stays thin so that the tests link the rest. */
+/* kura-policy: see kura-policy.c; a thin main so that the tests link the rest.
+ */
 #include "config.h"
 
 #include "kura-policy.h"

@@ -1,4 +1,5 @@
-/* kura-policy.c: the kura-policy command table; main() is in kura-policy-main.c. */
+/* kura-policy.c: the kura-policy command table (main() is in
+ * kura-policy-main.c). */
 #include "config.h"
 
 #include "cli.h"

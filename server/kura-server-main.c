@@ -1,4 +1,5 @@
-/* kura-server: see kura-server.c; main stays thin so that the tests link the rest. */
+/* kura-server: see kura-server.c; a thin main so that the tests link the rest.
+ */
 #include "config.h"
 
 #include "kura-server.h"

@@ -1,4 +1,5 @@
-/* kura-server.c: the kura-server command table; main() is in kura-server-main.c. */
+/* kura-server.c: the kura-server command table (main() is in
+ * kura-server-main.c). */
 #include "config.h"
 
 #include "cli.h"

@@ -24,10 +24,10 @@ cli_test_fn(int argc, char **argv)
 }
 
 static const struct cli_command cli_test_commands[] = {
-	{"start", cli_test_fn, "NAME", "start"},
-	{"status", cli_test_fn, "", "status"},
-	{"stop", cli_test_fn, "NAME", "stop"},
-	{"events", cli_test_fn, "", "events"},
+	{ "start", cli_test_fn, "NAME", "start" },
+	{ "status", cli_test_fn, "", "status" },
+	{ "stop", cli_test_fn, "NAME", "stop" },
+	{ "events", cli_test_fn, "", "events" },
 };
 
 static const struct cli_program cli_test_prog = {
@@ -41,10 +41,10 @@ static void
 test_lookup_exact_beats_prefix(void **state)
 {
 	static const struct cli_command tab[] = {
-		{"vm", cli_test_fn, "", ""},
-		{"vmlist", cli_test_fn, "", ""},
+		{ "vm", cli_test_fn, "", "" },
+		{ "vmlist", cli_test_fn, "", "" },
 	};
-	const struct cli_program p = {"p", "", tab, 2};
+	const struct cli_program p = { "p", "", tab, 2 };
 	const struct cli_command *c;
 
 	assert_int_equal(cli_lookup(&p, "vm", &c), CLI_FOUND);
@@ -78,8 +78,8 @@ test_lookup_ambiguous_and_unknown(void **state)
 static int
 cli_test_run(int argc, const char *a0, const char *a1, const char *a2)
 {
-	const char *in[] = {a0, a1, a2};
-	char *argv[4] = {NULL};
+	const char *in[] = { a0, a1, a2 };
+	char *argv[4] = { NULL };
 	int i, rc;
 
 	for (i = 0; i < 3; i++)

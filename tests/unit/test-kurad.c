@@ -13,11 +13,10 @@
 #include "kurad.h"
 
 static int
-kurad_test_parse(struct kurad_opts *o, int argc, const char *a1,
-    const char *a2)
+kurad_test_parse(struct kurad_opts *o, int argc, const char *a1, const char *a2)
 {
-	const char *in[] = {"kurad", a1, a2};
-	char *argv[4] = {NULL};
+	const char *in[] = { "kurad", a1, a2 };
+	char *argv[4] = { NULL };
 	int i, rc;
 
 	for (i = 0; i < 3; i++)

@@ -18,9 +18,9 @@
 static int
 xentest_create(int argc, char **argv)
 {
-	struct vm_spec spec = {.type = LIBXL_DOMAIN_TYPE_PV,
-	    .memory_mb = 128,
-	    .vcpus = 1};
+	struct vm_spec spec = { .type = LIBXL_DOMAIN_TYPE_PV,
+		.memory_mb = 128,
+		.vcpus = 1 };
 	libxl_domain_config cfg;
 	libxl_ctx *ctx = NULL;
 	xentoollog_logger *lg = NULL;
@@ -28,8 +28,9 @@ xentest_create(int argc, char **argv)
 	int rc = CLI_EXIT_FAIL;
 
 	if (argc != 5 && argc != 6) {
-		fprintf(stderr, "usage: kura-xentest create NAME KERNEL "
-				"RAMDISK CMDLINE [MEMORY_MB]\n");
+		fprintf(stderr,
+		    "usage: kura-xentest create NAME KERNEL "
+		    "RAMDISK CMDLINE [MEMORY_MB]\n");
 		return CLI_EXIT_USAGE;
 	}
 	spec.name = argv[1];
@@ -95,13 +96,12 @@ xentest_list(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		char *name = libxl_domid_to_name(ctx, info[i].domid);
 
-		printf("%-5u %-20s %8lu %s\n", info[i].domid,
-		    name ? name : "?",
+		printf("%-5u %-20s %8lu %s\n", info[i].domid, name ? name : "?",
 		    (unsigned long)(info[i].current_memkb / 1024),
-		    info[i].running ? "running"
-		    : info[i].blocked ? "blocked"
-		    : info[i].paused  ? "paused"
-				      : "-");
+		    info[i].running       ? "running"
+			: info[i].blocked ? "blocked"
+			: info[i].paused  ? "paused"
+					  : "-");
 		free(name);
 	}
 	rc = CLI_EXIT_OK;
@@ -113,10 +113,10 @@ out:
 }
 
 static const struct cli_command xentest_commands[] = {
-	{"create", xentest_create, "NAME KERNEL RAMDISK CMDLINE [MB]",
-	    "create and unpause a PV domain"},
-	{"destroy", xentest_destroy, "NAME", "destroy a domain"},
-	{"list", xentest_list, "", "list domains"},
+	{ "create", xentest_create, "NAME KERNEL RAMDISK CMDLINE [MB]",
+	    "create and unpause a PV domain" },
+	{ "destroy", xentest_destroy, "NAME", "destroy a domain" },
+	{ "list", xentest_list, "", "list domains" },
 };
 
 static const struct cli_program xentest_program = {
