@@ -2,7 +2,7 @@
 # kurad in the foreground starts, logs, and exits 0 on SIGTERM and SIGINT.
 # KURA_TEST_WRAPPER (e.g. valgrind) is put before the daemon when set.
 set -u
-kurad="$top_builddir/daemon/kurad"
+kurad="${top_builddir:?}/daemon/kurad"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; cat "$tmp/log" 2>/dev/null; exit 1; }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Every kura program answers --version, -h and rejects what it does not know.
 set -u
-b="$top_builddir"
+b="${top_builddir:?}"
 failed=0
 check() { # DESCRIPTION EXPECTED-RC COMMAND...
 	what=$1 want=$2; shift 2
