@@ -1,5 +1,6 @@
 # Scenario: the README demo: the emulated laptop with kurad running and a guest domain created and listed
 # timeout: 180
+# boot: demo
 
 run() {
 	local domid v
@@ -15,7 +16,7 @@ run() {
 	kura-xentest list | while IFS= read -r line; do say "  $line"; done
 	say "stopping: guest destroyed, kurad stopped by SIGTERM"
 	kura-xentest destroy client || fail "destroy failed"
-	pkill -TERM -x kurad
+	killall kurad
 	wait_for 10 sh -c '! pidof kurad' || fail "kurad did not stop"
 	say "$(grep 'kurad\[' /var/log/messages | tail -n 1 | sed 's/.*kurad_run: /kurad: /')"
 }

@@ -90,12 +90,14 @@ hw_field() {
 }
 
 # --- guests ---
-# guest_image ROLE: the ramdisk of the client or service test guest.
+# guest_image ROLE: the ramdisk of the client or service test guest, one
+# uncompressed archive: libxenguest cannot inflate concatenated gzip members.
 guest_image() {
 	local img=$KURA_RUN/guest-$1.img
 	if [ ! -f "$img" ]; then
 		mkdir -p $KURA_RUN
-		cat "$GUEST_DIR/base.cpio.gz" "$GUEST_DIR/$1.cpio.gz" > "$img"
+		zcat "$GUEST_DIR/base.cpio.gz" "$GUEST_DIR/$1.cpio.gz" > "$img.tmp" &&
+			mv "$img.tmp" "$img"
 	fi
 	echo "$img"
 }
@@ -155,7 +157,7 @@ diagnostics() {
 
 cleanup_domains() {
 	local id
-	pkill -x kurad 2> /dev/null
+	killall kurad 2> /dev/null
 	for id in $(xl list 2> /dev/null | awk 'NR > 2 { print $2 }'); do
 		xl destroy "$id" 2> /dev/null
 	done
