@@ -90,13 +90,14 @@ hw_field() {
 }
 
 # --- guests ---
-# guest_image ROLE: the ramdisk of the client or service test guest, one
-# uncompressed archive: libxenguest cannot inflate concatenated gzip members.
+# guest_image ROLE: the ramdisk of the client or service test guest, as one
+# gzip stream: libxenguest cannot inflate concatenated gzip members, and an
+# uncompressed ramdisk costs the guest memory.
 guest_image() {
 	local img=$KURA_RUN/guest-$1.img
 	if [ ! -f "$img" ]; then
 		mkdir -p $KURA_RUN
-		zcat "$GUEST_DIR/base.cpio.gz" "$GUEST_DIR/$1.cpio.gz" > "$img.tmp" &&
+		zcat "$GUEST_DIR/base.cpio.gz" "$GUEST_DIR/$1.cpio.gz" | gzip -1 > "$img.tmp" &&
 			mv "$img.tmp" "$img"
 	fi
 	echo "$img"
@@ -106,7 +107,7 @@ guest_image() {
 # layer (kura-xentest); prints its domid.
 guest_create() {
 	kura-xentest create "$1" "$GUEST_DIR/vmlinuz" "$(guest_image "$2")" \
-		"console=hvc0 quiet kura.role=$2" "${3:-96}"
+		"console=hvc0 quiet kura.role=$2" "${3:-128}"
 }
 
 # xs_wait SECONDS PATH: prints the value of a xenstore node once it exists.
