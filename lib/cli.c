@@ -50,7 +50,10 @@ cli_usage(const struct cli_program *prog, FILE *fp)
 		char synopsis[80];
 
 		snprintf(synopsis, sizeof(synopsis), "%s %s", c->name, c->args);
-		fprintf(fp, "  %-28s %s\n", synopsis, c->help);
+		if (strlen(synopsis) > 28)
+			fprintf(fp, "  %s\n  %-28s %s\n", synopsis, "", c->help);
+		else
+			fprintf(fp, "  %-28s %s\n", synopsis, c->help);
 	}
 	fprintf(fp,
 	    "\noptions:\n  -h, --help      this text\n"

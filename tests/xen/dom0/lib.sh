@@ -31,6 +31,14 @@ ctl_recv() {
 	printf '%s\n' "${line%$'\r'}"
 }
 
+# ctl_put NAME FILE: copies FILE out of dom0, to BOOTDIR/out/NAME on the
+# host (base64 over the control channel; meant for small files).
+ctl_put() {
+	ctl_send "PUT $1"
+	base64 "$2" >&3
+	ctl_send "END"
+}
+
 # say TEXT: shown on the terminal of whoever runs the harness.
 say() {
 	log "$*"

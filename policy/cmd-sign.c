@@ -1,0 +1,192 @@
+/* cmd-sign.c: `kura-policy keygen`, `sign` and `verify`. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "load.h"
+#include "sign.h"
+#include "xalloc.h"
+
+int
+cmd_keygen(int argc, char **argv)
+{
+	char err[256], id[17], *priv = NULL, *pub = NULL;
+	EVP_PKEY *key = NULL;
+	int rc = CLI_EXIT_FAIL;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: kura-policy keygen PREFIX\n"
+				"  writes PREFIX.key (private, mode 0600) and "
+				"PREFIX.pub\n");
+		return CLI_EXIT_USAGE;
+	}
+	xasprintf(&priv, "%s.key", argv[1]);
+	xasprintf(&pub, "%s.pub", argv[1]);
+	if (sign_keygen(priv, pub, err, sizeof(err)) == -1 ||
+	    (key = sign_load_public(pub, err, sizeof(err))) == NULL ||
+	    sign_key_id(key, id, sizeof(id)) == -1) {
+		fprintf(stderr, "kura-policy: keygen: %s\n", err);
+		goto out;
+	}
+	printf("key %s: private %s, public %s\n", id, priv, pub);
+	rc = CLI_EXIT_OK;
+out:
+	EVP_PKEY_free(key);
+	free(priv);
+	free(pub);
+	return rc;
+}
+
+/* The policy to sign: compiled first, so that nothing invalid is signed. */
+static json_t *
+cmd_sign_input(const char *path)
+{
+	struct diags d;
+	struct policy *p;
+	json_t *j = NULL;
+
+	diags_init(&d);
+	p = load_policy(path, &d);
+	diags_print(&d, stderr);
+	if (p != NULL)
+		j = json_incref(p->canonical);
+	policy_free(p);
+	diags_free(&d);
+	return j;
+}
+
+static int
+cmd_sign_write(const char *path, const char *text)
+{
+	char *data;
+	int rc;
+
+	xasprintf(&data, "%s\n", text);
+	rc = cmd_write_file(path, data, 0644);
+	free(data);
+	return rc;
+}
+
+int
+cmd_sign(int argc, char **argv)
+{
+	static const char usage[] = "sign --key KEY [-o OUTPUT] POLICY";
+	EVP_PKEY *key = NULL;
+	json_t *pol = NULL, *env = NULL;
+	struct cmd_opts o;
+	char err[256], *text = NULL;
+	int first, rc = CLI_EXIT_FAIL;
+
+	if ((first = cmd_options(argc, argv, &o, usage)) < 0 ||
+	    argc - first != 1 || o.key == NULL) {
+		if (first >= 0)
+			fprintf(stderr, "usage: kura-policy %s\n", usage);
+		return CLI_EXIT_USAGE;
+	}
+	if ((key = sign_load_private(o.key, err, sizeof(err))) == NULL ||
+	    (pol = cmd_sign_input(argv[first])) == NULL ||
+	    (env = sign_policy(pol, key, err, sizeof(err))) == NULL) {
+		if (pol != NULL || key == NULL)
+			fprintf(stderr, "kura-policy: sign: %s\n", err);
+		goto out;
+	}
+	text = json_dumps(env, JSON_INDENT(2) | JSON_SORT_KEYS);
+	if (o.output == NULL)
+		printf("%s\n", text);
+	else if (cmd_sign_write(o.output, text) == -1)
+		goto out;
+	rc = CLI_EXIT_OK;
+out:
+	free(text);
+	json_decref(env);
+	json_decref(pol);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+/* The inner policy must also compile: a signed but broken policy is as
+ * useless to kurad as an unsigned one. */
+static struct policy *
+cmd_verify_compile(json_t *pol, char *err, size_t errlen)
+{
+	struct policy_error perr;
+	struct policy *p = policy_compile(pol, &perr);
+
+	if (p == NULL)
+		snprintf(err, errlen, "signed policy does not compile: %.200s",
+		    perr.msg);
+	return p;
+}
+
+static void
+cmd_verify_report(const struct cmd_opts *o, const struct policy *p,
+    EVP_PKEY *key, const char *path)
+{
+	char id[17] = "", sha[65] = "";
+
+	sign_key_id(key, id, sizeof(id));
+	sign_sha256_hex(p->canonical, sha, sizeof(sha));
+	if (o->json)
+		cmd_print_json(json_pack("{s:s, s:b, s:I, s:s, s:s, s:I}",
+		    "file", path, "ok", 1, "version", (json_int_t)p->version,
+		    "key-id", id, "sha256", sha, "rules",
+		    (json_int_t)p->nrules));
+	else
+		printf("%s: good signature by key %s: policy version %lld, "
+		       "%zu rules, sha256 %s\n",
+		    path, id, (long long)p->version, p->nrules, sha);
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	static const char usage[] =
+	    "verify --pubkey PUB [--installed-version N] "
+	    "[--installed-sha256 HEX] [--json] SIGNED";
+	struct sign_installed inst = { -1, NULL };
+	struct policy *p = NULL;
+	EVP_PKEY *key = NULL;
+	json_t *env = NULL, *pol = NULL;
+	struct cmd_opts o;
+	json_error_t jerr;
+	char err[256] = "";
+	int first, rc = CLI_EXIT_FAIL;
+
+	if ((first = cmd_options(argc, argv, &o, usage)) < 0 ||
+	    argc - first != 1 || o.pubkey == NULL) {
+		if (first >= 0)
+			fprintf(stderr, "usage: kura-policy %s\n", usage);
+		return CLI_EXIT_USAGE;
+	}
+	inst.version = o.installed_version;
+	inst.sha256 = o.installed_sha256;
+	if ((key = sign_load_public(o.pubkey, err, sizeof(err))) == NULL)
+		goto out;
+	if ((env = json_load_file(argv[first], JSON_REJECT_DUPLICATES,
+		 &jerr)) == NULL) {
+		snprintf(err, sizeof(err), "%d:%d: %s", jerr.line,
+		    jerr.column, jerr.text);
+		goto out;
+	}
+	if (sign_verify(env, key, &inst, &pol, err, sizeof(err)) == -1 ||
+	    (p = cmd_verify_compile(pol, err, sizeof(err))) == NULL)
+		goto out;
+	cmd_verify_report(&o, p, key, argv[first]);
+	rc = CLI_EXIT_OK;
+out:
+	if (rc != CLI_EXIT_OK && o.json)
+		cmd_print_json(json_pack("{s:s, s:b, s:s}", "file",
+		    argv[first], "ok", 0, "error", err));
+	else if (rc != CLI_EXIT_OK)
+		fprintf(stderr, "kura-policy: verify: %s: %s\n", argv[first],
+		    err);
+	policy_free(p);
+	json_decref(pol);
+	json_decref(env);
+	EVP_PKEY_free(key);
+	return rc;
+}

@@ -1,0 +1,20 @@
+/*
+ * Device discovery from a Linux sysfs tree: the live /sys, or a captured
+ * copy of one (tests/fixtures/sysfs-*).  Fills device descriptors
+ * (device.h): USB devices with their interfaces, PCI functions, and
+ * optical block devices that sit on no USB bus.
+ */
+#ifndef KURA_PROBE_H
+#define KURA_PROBE_H
+
+#include <stddef.h>
+
+#include "device.h"
+
+/* root is the directory holding "sys" ("/" for the live system).  On
+ * success *devs_r is a malloc'd array of *n_r classified devices, sorted
+ * by id.  Returns 0, or -1 with a message in err. */
+int probe_sysfs(const char *root, struct device **devs_r, size_t *n_r,
+    char *err, size_t errlen);
+
+#endif
