@@ -51,7 +51,8 @@ cli_usage(const struct cli_program *prog, FILE *fp)
 
 		snprintf(synopsis, sizeof(synopsis), "%s %s", c->name, c->args);
 		if (strlen(synopsis) > 28)
-			fprintf(fp, "  %s\n  %-28s %s\n", synopsis, "", c->help);
+			fprintf(fp, "  %s\n  %-28s %s\n", synopsis, "",
+			    c->help);
 		else
 			fprintf(fp, "  %-28s %s\n", synopsis, c->help);
 	}

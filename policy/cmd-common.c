@@ -114,9 +114,8 @@ cmd_context_format(const struct policy_context *ctx, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s, %s, %s %02d:%02d, group %s",
 	    ctx->location == POLICY_ON_LAN ? "on-lan" : "off-lan",
-	    ctx->lease ? "lease" : "no lease",
-	    cmd_days[ctx->weekday % 7], ctx->minute / 60, ctx->minute % 60,
-	    ctx->group ? ctx->group : "-");
+	    ctx->lease ? "lease" : "no lease", cmd_days[ctx->weekday % 7],
+	    ctx->minute / 60, ctx->minute % 60, ctx->group ? ctx->group : "-");
 }
 
 /* One option; returns 0, or -1 after printing what was wrong. */
@@ -130,7 +129,7 @@ cmd_option(int ch, const char *arg, struct cmd_opts *o)
 	case CMD_OPT_OFF_LAN:
 	case CMD_OPT_LEASE:
 		o->ctx.location = ch == CMD_OPT_ON_LAN ? POLICY_ON_LAN
-		    : ch == CMD_OPT_OFF_LAN	       ? POLICY_OFF_LAN
+		    : ch == CMD_OPT_OFF_LAN            ? POLICY_OFF_LAN
 						       : o->ctx.location;
 		o->ctx.lease |= ch == CMD_OPT_LEASE;
 		return 0;
@@ -138,9 +137,9 @@ cmd_option(int ch, const char *arg, struct cmd_opts *o)
 	case CMD_OPT_DAY:
 	case CMD_OPT_GROUP:
 		snprintf(word, sizeof(word), "%s=%s",
-		    ch == CMD_OPT_TIME	 ? "time"
-		    : ch == CMD_OPT_DAY ? "day"
-					: "group",
+		    ch == CMD_OPT_TIME      ? "time"
+			: ch == CMD_OPT_DAY ? "day"
+					    : "group",
 		    arg);
 		if (cmd_context_word(&o->ctx, o->group, sizeof(o->group), word,
 			err, sizeof(err)) == 0)
@@ -163,8 +162,8 @@ cmd_options(int argc, char **argv, struct cmd_opts *o, const char *usage)
 	o->ctx.minute = 12 * 60;
 	o->installed_version = -1;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+o:h", cmd_longopts, NULL)) !=
-	    -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "+o:h", cmd_longopts, NULL)) != -1) {
 		switch (ch) {
 		case CMD_OPT_JSON:
 			o->json = 1;
@@ -209,7 +208,8 @@ cmd_devices_json(json_t *j, struct device **devs_r, size_t *n_r)
 	struct device *v = xcalloc(n, sizeof(*v));
 
 	for (i = 0; i < n; i++) {
-		if (device_from_json(json_is_array(j) ? json_array_get(j, i) : j,
+		if (device_from_json(json_is_array(j) ? json_array_get(j, i)
+						      : j,
 			&v[i], err, sizeof(err)) == -1) {
 			fprintf(stderr, "kura-policy: device %zu: %s\n", i,
 			    err);
@@ -258,7 +258,8 @@ cmd_decision_format(const struct policy_decision *dec, char *buf, size_t len)
 	const struct policy_rule *r = dec->rule;
 
 	if (r == NULL)
-		snprintf(buf, len, "%s (default)", policy_verdict_name(dec->verdict));
+		snprintf(buf, len, "%s (default)",
+		    policy_verdict_name(dec->verdict));
 	else
 		snprintf(buf, len, "%s%s (rule %s, line %d)",
 		    policy_verdict_name(dec->verdict),

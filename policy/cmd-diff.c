@@ -82,7 +82,8 @@ cmd_diff_from_rule(const struct policy_rule *r, struct device *d)
 		for (i = 0; i < r->nifaces && i < DEVICE_MAX_IFACES; i++)
 			d->ifaces[d->nifaces++] = r->ifaces[i].val;
 	else if ((r->flags & POLICY_M_KIND) && d->bus == DEVICE_BUS_USB)
-		cmd_diff_kind(d, (enum device_kind)cmd_diff_lowest_kind(r->kinds));
+		cmd_diff_kind(d,
+		    (enum device_kind)cmd_diff_lowest_kind(r->kinds));
 	if ((r->flags & POLICY_M_KIND) && d->bus == DEVICE_BUS_BLOCK)
 		d->optical = 1;
 	cmd_diff_glob(d->serial, r->serial);
@@ -174,16 +175,16 @@ cmd_diff_all(const struct policy *a, const struct policy *b,
 	for (i = 0; i < n; i++)
 		for (loc = 0; loc < 2; loc++)
 			for (lease = 0; lease < 2; lease++) {
-				ctx.location = loc ? POLICY_ON_LAN
-						   : POLICY_OFF_LAN;
+				ctx.location =
+				    loc ? POLICY_ON_LAN : POLICY_OFF_LAN;
 				ctx.lease = lease;
 				changes += (size_t)cmd_diff_one(a, b, &ctx,
 				    &v[i], out, o->json);
 			}
 	if (o->json)
-		cmd_print_json(json_pack("{s:I, s:I, s:o}", "devices",
-		    (json_int_t)n, "changes", (json_int_t)changes, "changed",
-		    out));
+		cmd_print_json(
+		    json_pack("{s:I, s:I, s:o}", "devices", (json_int_t)n,
+			"changes", (json_int_t)changes, "changed", out));
 	else {
 		json_decref(out);
 		printf("%zu devices compared in 4 contexts: %zu change%s\n", n,

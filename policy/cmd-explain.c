@@ -107,8 +107,8 @@ cmd_explain(int argc, char **argv)
 		json_array_append_new(out,
 		    cmd_explain_device(p, &o.ctx, &devs[i], o.json));
 	if (o.json)
-		cmd_print_json(json_pack("{s:s, s:O}", "context", ctxs,
-		    "devices", out));
+		cmd_print_json(
+		    json_pack("{s:s, s:O}", "context", ctxs, "devices", out));
 	rc = CLI_EXIT_OK;
 out:
 	json_decref(out);

@@ -64,8 +64,8 @@ cmd_probe(int argc, char **argv)
 		if (p == NULL)
 			goto out;
 	}
-	if (probe_sysfs(o.sysfs ? o.sysfs : "/", &devs, &n, err,
-		sizeof(err)) == -1) {
+	if (probe_sysfs(o.sysfs ? o.sysfs : "/", &devs, &n, err, sizeof(err)) ==
+	    -1) {
 		fprintf(stderr, "kura-policy: probe: %s\n", err);
 		goto out;
 	}

@@ -19,9 +19,10 @@ cmd_keygen(int argc, char **argv)
 	int rc = CLI_EXIT_FAIL;
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: kura-policy keygen PREFIX\n"
-				"  writes PREFIX.key (private, mode 0600) and "
-				"PREFIX.pub\n");
+		fprintf(stderr,
+		    "usage: kura-policy keygen PREFIX\n"
+		    "  writes PREFIX.key (private, mode 0600) and "
+		    "PREFIX.pub\n");
 		return CLI_EXIT_USAGE;
 	}
 	xasprintf(&priv, "%s.key", argv[1]);
@@ -131,10 +132,10 @@ cmd_verify_report(const struct cmd_opts *o, const struct policy *p,
 	sign_key_id(key, id, sizeof(id));
 	sign_sha256_hex(p->canonical, sha, sizeof(sha));
 	if (o->json)
-		cmd_print_json(json_pack("{s:s, s:b, s:I, s:s, s:s, s:I}",
-		    "file", path, "ok", 1, "version", (json_int_t)p->version,
-		    "key-id", id, "sha256", sha, "rules",
-		    (json_int_t)p->nrules));
+		cmd_print_json(
+		    json_pack("{s:s, s:b, s:I, s:s, s:s, s:I}", "file", path,
+			"ok", 1, "version", (json_int_t)p->version, "key-id",
+			id, "sha256", sha, "rules", (json_int_t)p->nrules));
 	else
 		printf("%s: good signature by key %s: policy version %lld, "
 		       "%zu rules, sha256 %s\n",
@@ -168,8 +169,8 @@ cmd_verify(int argc, char **argv)
 		goto out;
 	if ((env = json_load_file(argv[first], JSON_REJECT_DUPLICATES,
 		 &jerr)) == NULL) {
-		snprintf(err, sizeof(err), "%d:%d: %s", jerr.line,
-		    jerr.column, jerr.text);
+		snprintf(err, sizeof(err), "%d:%d: %s", jerr.line, jerr.column,
+		    jerr.text);
 		goto out;
 	}
 	if (sign_verify(env, key, &inst, &pol, err, sizeof(err)) == -1 ||
@@ -179,8 +180,8 @@ cmd_verify(int argc, char **argv)
 	rc = CLI_EXIT_OK;
 out:
 	if (rc != CLI_EXIT_OK && o.json)
-		cmd_print_json(json_pack("{s:s, s:b, s:s}", "file",
-		    argv[first], "ok", 0, "error", err));
+		cmd_print_json(json_pack("{s:s, s:b, s:s}", "file", argv[first],
+		    "ok", 0, "error", err));
 	else if (rc != CLI_EXIT_OK)
 		fprintf(stderr, "kura-policy: verify: %s: %s\n", argv[first],
 		    err);

@@ -48,7 +48,8 @@ cmd_test_expected(char *s, struct cmd_case *c, char *err, size_t errlen)
 		*by = '\0';
 		by = cmd_test_trim(by + 4);
 		if (*by == '\0' || strlen(by) >= sizeof(c->by)) {
-			snprintf(err, errlen, "expected a rule id after \"by\"");
+			snprintf(err, errlen,
+			    "expected a rule id after \"by\"");
 			return -1;
 		}
 		strcpy(c->by, by);
@@ -122,8 +123,8 @@ cmd_test_run(const struct policy *p, const struct cmd_case *c,
 	cmd_decision_format(&dec, got, sizeof(got));
 	json_array_append_new(fails,
 	    json_pack("{s:s, s:s, s:s, s:s}", "case", where, "device",
-		c->dev.id, "expected", policy_verdict_name(c->verdict),
-		"got", got));
+		c->dev.id, "expected", policy_verdict_name(c->verdict), "got",
+		got));
 	fprintf(stderr, "%s: FAIL: %s: expected %s%s%s, got %s\n", where,
 	    c->dev.id, policy_verdict_name(c->verdict), c->by[0] ? " by " : "",
 	    c->by, got);

@@ -17,11 +17,11 @@ struct cmd_opts {
 	struct policy_context ctx;
 	int json;
 	int strict;
-	const char *key;       /* sign --key */
-	const char *pubkey;    /* verify --pubkey */
-	const char *output;    /* sign -o */
-	const char *sysfs;     /* probe --sysfs */
-	const char *policy;    /* probe --policy */
+	const char *key;    /* sign --key */
+	const char *pubkey; /* verify --pubkey */
+	const char *output; /* sign -o */
+	const char *sysfs;  /* probe --sysfs */
+	const char *policy; /* probe --policy */
 	long long installed_version;
 	const char *installed_sha256;
 	char group[128];

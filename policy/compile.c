@@ -22,8 +22,7 @@ struct compile {
 	char path[128]; /* "rules[3]" while a rule is compiled */
 };
 
-static int
-compile_fail(struct compile *c, const char *fmt, ...)
+static int compile_fail(struct compile *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static int
@@ -176,21 +175,24 @@ compile_ifaces(struct compile *c, json_t *m, struct policy_rule *r)
 	if (o == NULL)
 		return 0;
 	if (!json_is_object(o) || compile_keys(c, o, "match.interface", keys))
-		return compile_fail(c, "match.interface: expected "
-				       "{\"op\": ..., \"set\": [...]}");
+		return compile_fail(c,
+		    "match.interface: expected "
+		    "{\"op\": ..., \"set\": [...]}");
 	if (compile_iface_op(compile_string(o, "op"), &r->iface_op) == -1)
-		return compile_fail(c, "match.interface.op: expected any-of, "
-				       "all-of, none-of or equals");
+		return compile_fail(c,
+		    "match.interface.op: expected any-of, "
+		    "all-of, none-of or equals");
 	set = json_object_get(o, "set");
 	if (!json_is_array(set) || json_array_size(set) == 0)
-		return compile_fail(c, "match.interface.set: expected a "
-				       "non-empty array");
+		return compile_fail(c,
+		    "match.interface.set: expected a "
+		    "non-empty array");
 	r->ifaces = xcalloc(json_array_size(set), sizeof(*r->ifaces));
 	json_array_foreach(set, i, x)
 	{
 		if (!json_is_string(x) ||
-		    policy_triple_parse(json_string_value(x),
-			&r->ifaces[i]) == -1)
+		    policy_triple_parse(json_string_value(x), &r->ifaces[i]) ==
+			-1)
 			return compile_fail(c,
 			    "match.interface.set[%zu]: expected \"cc:ss:pp\"",
 			    i);
@@ -238,8 +240,10 @@ compile_match(struct compile *c, json_t *m, struct policy_rule *r)
 	    compile_flag(r, POLICY_M_ID, compile_ids(c, m, r)) ||
 	    compile_flag(r, POLICY_M_SERIAL,
 		compile_glob(c, m, "serial", &r->serial)) ||
-	    compile_flag(r, POLICY_M_NAME, compile_glob(c, m, "name", &r->name)) ||
-	    compile_flag(r, POLICY_M_PORT, compile_glob(c, m, "port", &r->port)) ||
+	    compile_flag(r, POLICY_M_NAME,
+		compile_glob(c, m, "name", &r->name)) ||
+	    compile_flag(r, POLICY_M_PORT,
+		compile_glob(c, m, "port", &r->port)) ||
 	    compile_flag(r, POLICY_M_PCI_ADDR,
 		compile_glob(c, m, "pci-address", &r->pci_address)) ||
 	    compile_flag(r, POLICY_M_IFACE, compile_ifaces(c, m, r)) ||
@@ -313,8 +317,9 @@ compile_days(struct compile *c, json_t *v, struct policy_cond *k)
 			    strcmp(json_string_value(x), days[d]) == 0)
 				break;
 		if (d == 7)
-			return compile_fail(c, "if: days[%zu]: expected mon, "
-					       "tue, wed, thu, fri, sat or sun",
+			return compile_fail(c,
+			    "if: days[%zu]: expected mon, "
+			    "tue, wed, thu, fri, sat or sun",
 			    i);
 		k->days |= 1u << d;
 	}
@@ -334,8 +339,9 @@ compile_kids(struct compile *c, json_t *v, struct policy_cond *k, int depth)
 		return k->kids[0] ? 0 : -1;
 	}
 	if (!json_is_array(v) || json_array_size(v) < 2)
-		return compile_fail(c, "if: and/or: expected an array of two "
-				       "or more conditions");
+		return compile_fail(c,
+		    "if: and/or: expected an array of two "
+		    "or more conditions");
 	k->kids = xcalloc(json_array_size(v), sizeof(*k->kids));
 	json_array_foreach(v, i, x)
 	{
@@ -355,8 +361,9 @@ compile_atom(struct compile *c, const char *key, json_t *v,
 
 	if (strcmp(key, "location") == 0) {
 		if (s == NULL || (strcmp(s, "on-lan") && strcmp(s, "off-lan")))
-			return compile_fail(c, "if: location: expected "
-					       "\"on-lan\" or \"off-lan\"");
+			return compile_fail(c,
+			    "if: location: expected "
+			    "\"on-lan\" or \"off-lan\"");
 		k->type = strcmp(s, "on-lan") == 0 ? POLICY_COND_ON_LAN
 						   : POLICY_COND_OFF_LAN;
 		return 0;
@@ -364,8 +371,9 @@ compile_atom(struct compile *c, const char *key, json_t *v,
 	if (strcmp(key, "lease") == 0) {
 		k->type = POLICY_COND_LEASE;
 		return json_is_true(v) ? 0
-				       : compile_fail(c, "if: lease: expected "
-							 "true");
+				       : compile_fail(c,
+					     "if: lease: expected "
+					     "true");
 	}
 	if (strcmp(key, "group") == 0) {
 		k->type = POLICY_COND_GROUP;
@@ -406,9 +414,9 @@ compile_cond(struct compile *c, json_t *j, int depth)
 	{
 		if (strcmp(key, "not") == 0 || strcmp(key, "and") == 0 ||
 		    strcmp(key, "or") == 0) {
-			k->type = key[0] == 'n'	  ? POLICY_COND_NOT
-			    : key[0] == 'a' ? POLICY_COND_AND
-					    : POLICY_COND_OR;
+			k->type = key[0] == 'n' ? POLICY_COND_NOT
+			    : key[0] == 'a'     ? POLICY_COND_AND
+						: POLICY_COND_OR;
 			rc = compile_kids(c, v, k, depth);
 		} else {
 			rc = compile_atom(c, key, v, k);
@@ -431,9 +439,10 @@ compile_verdict(struct compile *c, json_t *j, struct policy_rule *r)
 	if (v != NULL && strcmp(v, "deny") == 0 && (mode || target))
 		return compile_fail(c, "a deny rule takes no mode or target");
 	if (policy_verdict_parse(v, mode, &r->verdict) == -1)
-		return compile_fail(c, "verdict/mode: expected \"deny\", or "
-				       "\"allow\" with mode read-write, "
-				       "read-only or burn");
+		return compile_fail(c,
+		    "verdict/mode: expected \"deny\", or "
+		    "\"allow\" with mode read-write, "
+		    "read-only or burn");
 	if (target == NULL || strcmp(target, "client") == 0)
 		r->target = POLICY_TARGET_CLIENT;
 	else if (strcmp(target, "none") == 0)
@@ -457,13 +466,15 @@ compile_rule(struct compile *c, json_t *j, struct policy_rule *r)
 		return -1;
 	id = compile_string(j, "id");
 	if (id == NULL || *id == '\0' || strlen(id) >= sizeof(r->id))
-		return compile_fail(c, "id: expected a string of 1 to %d "
-				       "characters",
+		return compile_fail(c,
+		    "id: expected a string of 1 to %d "
+		    "characters",
 		    POLICY_ID_MAX - 1);
 	strcpy(r->id, id);
 	v = json_object_get(j, "line");
-	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 0 ||
-			     json_integer_value(v) > 1 << 30))
+	if (v != NULL &&
+	    (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		json_integer_value(v) > 1 << 30))
 		return compile_fail(c, "line: expected a line number");
 	r->line = v ? (int)json_integer_value(v) : 0;
 	if (compile_verdict(c, j, r) == -1)
@@ -510,9 +521,8 @@ compile_header(struct compile *c, json_t *j, struct policy *p)
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		return compile_fail(c, "version: expected an integer >= 0");
 	p->version = json_integer_value(v);
-	p->source = xstrdup(compile_string(j, "source") ? compile_string(j,
-							      "source")
-							: "-");
+	p->source = xstrdup(
+	    compile_string(j, "source") ? compile_string(j, "source") : "-");
 	if (!json_is_array(json_object_get(j, "rules")))
 		return compile_fail(c, "rules: expected an array");
 	return 0;

@@ -149,8 +149,8 @@ device_classify(struct device *d)
 		break;
 	case DEVICE_BUS_BLOCK:
 	default:
-		d->kinds = 1u << (d->optical ? DEVICE_KIND_OPTICAL
-					     : DEVICE_KIND_OTHER);
+		d->kinds = 1u
+		    << (d->optical ? DEVICE_KIND_OPTICAL : DEVICE_KIND_OTHER);
 		break;
 	}
 	if (d->kinds == 0)

@@ -17,7 +17,8 @@
 enum device_bus {
 	DEVICE_BUS_USB = 0,
 	DEVICE_BUS_PCI,
-	DEVICE_BUS_BLOCK, /* a block device on no USB bus: SATA optical drives */
+	DEVICE_BUS_BLOCK, /* a block device on no USB bus: SATA optical drives
+			   */
 	DEVICE_BUS__COUNT,
 };
 
@@ -37,13 +38,13 @@ enum device_kind {
 };
 
 /* Class, subclass, protocol packed as cc << 16 | ss << 8 | pp. */
-#define DEVICE_TRIPLE(c, s, p) \
+#define DEVICE_TRIPLE(c, s, p)                                                 \
 	((uint32_t)(c) << 16 | (uint32_t)(s) << 8 | (uint32_t)(p))
 
 struct device {
 	enum device_bus bus;
-	char id[DEVICE_STR_MAX]; /* stable name: "usb:1-2.3", "pci:0000:00:03.0",
-				    "block:sr0" */
+	char id[DEVICE_STR_MAX]; /* stable name: "usb:1-2.3",
+				    "pci:0000:00:03.0", "block:sr0" */
 	uint16_t vid, pid;       /* USB idVendor:idProduct, PCI vendor:device */
 	uint32_t dev_class;      /* USB bDeviceClass triple, or PCI class */
 	char serial[DEVICE_STR_MAX];
@@ -52,7 +53,7 @@ struct device {
 	char pci_address[DEVICE_STR_MAX]; /* "0000:00:03.0", or "" */
 	size_t nifaces;
 	uint32_t ifaces[DEVICE_MAX_IFACES]; /* USB interface triples */
-	int optical;  /* a SCSI/ATA device of type CD/DVD sits behind it */
+	int optical; /* a SCSI/ATA device of type CD/DVD sits behind it */
 	/* Derived by device_classify(): the kind of each interface, and
 	 * the set of kinds of the whole device. */
 	uint8_t iface_kind[DEVICE_MAX_IFACES];

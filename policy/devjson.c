@@ -13,8 +13,7 @@
 
 #include "device.h"
 
-static int
-devjson_fail(char *err, size_t errlen, const char *fmt, ...)
+static int devjson_fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int
@@ -206,8 +205,7 @@ devjson_word(const char *p, char *buf, size_t len, int *bad)
 }
 
 int
-device_parse_spec(const char *spec, struct device *d, char *err,
-    size_t errlen)
+device_parse_spec(const char *spec, struct device *d, char *err, size_t errlen)
 {
 	char word[2 * DEVICE_STR_MAX], *eq;
 	const char *p;
@@ -345,9 +343,9 @@ device_to_json(const struct device *d)
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, "
 			 "s:b}",
 	    "bus", device_bus_name(d->bus), "id", d->id, "vid", vid, "pid", pid,
-	    "class", cls, "serial", d->serial, "name", d->name, "port",
-	    d->port, "pci-address", d->pci_address, "interfaces", ifs,
-	    "optical", d->optical);
+	    "class", cls, "serial", d->serial, "name", d->name, "port", d->port,
+	    "pci-address", d->pci_address, "interfaces", ifs, "optical",
+	    d->optical);
 }
 
 void

@@ -33,8 +33,8 @@ diags_free(struct diags *d)
 }
 
 void
-diags_add(struct diags *d, enum diag_severity sev, const char *file,
-    int line, int col, const char *fmt, ...)
+diags_add(struct diags *d, enum diag_severity sev, const char *file, int line,
+    int col, const char *fmt, ...)
 {
 	struct diag *g;
 	va_list ap;

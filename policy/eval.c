@@ -159,7 +159,8 @@ policy_match_fail(const struct policy_rule *r, const struct device *d, int unit)
 		return POLICY_M_CLASS;
 	if ((f & POLICY_M_IFACE) && !eval_ifaces(r, d))
 		return POLICY_M_IFACE;
-	if ((f & POLICY_M_PCI_ADDR) && !eval_glob(r->pci_address, d->pci_address))
+	if ((f & POLICY_M_PCI_ADDR) &&
+	    !eval_glob(r->pci_address, d->pci_address))
 		return POLICY_M_PCI_ADDR;
 	if ((f & POLICY_M_PORT) && !eval_glob(r->port, d->port))
 		return POLICY_M_PORT;
@@ -201,7 +202,8 @@ eval_unit(const struct policy_eval *ev, const struct device *d, int unit)
 	size_t i;
 
 	for (i = 0; i < p->nrules; i++)
-		if (ev->active[i] && policy_match_fail(&p->rules[i], d, unit) == 0)
+		if (ev->active[i] &&
+		    policy_match_fail(&p->rules[i], d, unit) == 0)
 			return &p->rules[i];
 	return NULL;
 }

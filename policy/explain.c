@@ -15,8 +15,7 @@ static const char *const explain_days[] = { "mon", "tue", "wed", "thu", "fri",
 	"sat", "sun" };
 
 /* Appends to buf, never past len. */
-static void
-explain_cat(char *buf, size_t len, const char *fmt, ...)
+static void explain_cat(char *buf, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -41,7 +40,8 @@ explain_triple(char *buf, size_t len, const struct policy_triple *t)
 		if (((t->mask >> (8 * i)) & 0xff) == 0)
 			explain_cat(buf, len, "*");
 		else
-			explain_cat(buf, len, "%02x", (t->val >> (8 * i)) & 0xff);
+			explain_cat(buf, len, "%02x",
+			    (t->val >> (8 * i)) & 0xff);
 		if (i > 0)
 			explain_cat(buf, len, ":");
 	}

@@ -17,7 +17,8 @@ static const struct cli_command kura_policy_commands[] = {
 	{ "compile", cmd_compile, "POLICY", "print the canonical JSON form" },
 	{ "explain", cmd_explain, "[CONTEXT] POLICY DEVICE",
 	    "the deciding rule, and why no earlier rule decided" },
-	{ "test", cmd_test, "POLICY CASES", "run a table of expected decisions" },
+	{ "test", cmd_test, "POLICY CASES",
+	    "run a table of expected decisions" },
 	{ "diff", cmd_diff, "OLD NEW [DEVICES]",
 	    "devices whose decision changes" },
 	{ "probe", cmd_probe, "[--sysfs ROOT] [--policy POLICY]",
@@ -35,8 +36,8 @@ const struct cli_program kura_policy_program = {
 		   "--time HH:MM (12:00),\n--day mon..sun (mon), --group NAME; "
 		   "--json for machine-readable output.",
 	.commands = kura_policy_commands,
-	.ncommands = sizeof(kura_policy_commands) /
-	    sizeof(kura_policy_commands[0]),
+	.ncommands =
+	    sizeof(kura_policy_commands) / sizeof(kura_policy_commands[0]),
 };
 
 int

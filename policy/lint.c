@@ -90,8 +90,9 @@ lint_forall(const struct lint_space *s,
 			for (day = 0; day < 7; day++)
 				for (m = 0; m < s->nminutes; m++)
 					for (g = 0; g < s->ngroups; g++) {
-						c.location = loc ? POLICY_ON_LAN
-								 : POLICY_OFF_LAN;
+						c.location = loc
+						    ? POLICY_ON_LAN
+						    : POLICY_OFF_LAN;
 						c.lease = lease;
 						c.weekday = day;
 						c.minute = s->minutes[m];
@@ -153,7 +154,8 @@ lint_id_covers(const struct policy_idpat *a, const struct policy_idpat *b)
 {
 	return (a->vid_mask & ~b->vid_mask) == 0 &&
 	    (b->vid & a->vid_mask) == a->vid &&
-	    (a->pid_mask & ~b->pid_mask) == 0 && (b->pid & a->pid_mask) == a->pid;
+	    (a->pid_mask & ~b->pid_mask) == 0 &&
+	    (b->pid & a->pid_mask) == a->pid;
 }
 
 static int
@@ -200,12 +202,12 @@ lint_covers(const struct policy_rule *a, const struct policy_rule *b)
 {
 	unsigned need = a->flags;
 
-	if ((need & POLICY_M_ID) && (!(b->flags & POLICY_M_ID) ||
-					!lint_ids_cover(a, b)))
+	if ((need & POLICY_M_ID) &&
+	    (!(b->flags & POLICY_M_ID) || !lint_ids_cover(a, b)))
 		return 0;
-	if ((need & POLICY_M_CLASS) && (!(b->flags & POLICY_M_CLASS) ||
-					   !lint_triple_covers(&a->dev_class,
-					       &b->dev_class)))
+	if ((need & POLICY_M_CLASS) &&
+	    (!(b->flags & POLICY_M_CLASS) ||
+		!lint_triple_covers(&a->dev_class, &b->dev_class)))
 		return 0;
 	if ((need & POLICY_M_IFACE) &&
 	    (!(b->flags & POLICY_M_IFACE) || !lint_ifaces_equal(a, b)))
@@ -220,11 +222,10 @@ lint_covers(const struct policy_rule *a, const struct policy_rule *b)
 
 /* Modes that change nothing for what the rule matches. */
 static int
-lint_mode(const struct policy *p, const struct policy_rule *r,
-    struct diags *d)
+lint_mode(const struct policy *p, const struct policy_rule *r, struct diags *d)
 {
-	const uint32_t media = (1u << DEVICE_KIND_USB_STORAGE) |
-	    (1u << DEVICE_KIND_OPTICAL);
+	const uint32_t media =
+	    (1u << DEVICE_KIND_USB_STORAGE) | (1u << DEVICE_KIND_OPTICAL);
 
 	if (!(r->flags & POLICY_M_KIND))
 		return 0;

@@ -10,7 +10,8 @@
 static const char *const names_verdicts[] = {
 	[POLICY_DENY] = "deny",
 	[POLICY_ALLOW_RO] = "allow read-only",
-	[POLICY_ALLOW_RW] = "allow", /* read-write: the mode that goes without saying */
+	[POLICY_ALLOW_RW] =
+	    "allow", /* read-write: the mode that goes without saying */
 	[POLICY_ALLOW_BURN] = "allow burn",
 };
 

@@ -63,9 +63,9 @@ enum policy_cond_type {
 
 struct policy_cond {
 	enum policy_cond_type type;
-	int from, to;            /* TIME */
-	unsigned days;           /* DAYS */
-	char *group;             /* GROUP */
+	int from, to;              /* TIME */
+	unsigned days;             /* DAYS */
+	char *group;               /* GROUP */
 	struct policy_cond **kids; /* NOT (1), AND, OR (n) */
 	size_t nkids;
 };
@@ -107,9 +107,9 @@ struct policy_rule {
 	int line; /* in the text the policy came from; 0 if none */
 	enum policy_verdict verdict;
 	enum policy_target target;
-	unsigned flags;     /* enum policy_match_flags */
-	unsigned buses;     /* bit (1 << enum device_bus) */
-	uint32_t kinds;     /* bit (1 << enum device_kind) */
+	unsigned flags; /* enum policy_match_flags */
+	unsigned buses; /* bit (1 << enum device_bus) */
+	uint32_t kinds; /* bit (1 << enum device_kind) */
 	struct policy_idpat *ids;
 	size_t nids;
 	char *serial, *name, *port, *pci_address; /* fnmatch(3) patterns */
@@ -154,8 +154,8 @@ struct policy_eval {
 int policy_eval_prepare(struct policy_eval *ev, const struct policy *p,
     const struct policy_context *ctx);
 void policy_eval_release(struct policy_eval *ev);
-void policy_eval_decide(const struct policy_eval *ev,
-    const struct device *dev, struct policy_decision *out);
+void policy_eval_decide(const struct policy_eval *ev, const struct device *dev,
+    struct policy_decision *out);
 int policy_decide(const struct policy *p, const struct policy_context *ctx,
     const struct device *dev, struct policy_decision *out);
 int policy_cond_eval(const struct policy_cond *c,

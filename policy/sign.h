@@ -35,8 +35,8 @@ json_t *sign_policy(const json_t *policy, EVP_PKEY *priv, char *err,
 
 /* What is installed on the laptop, for rollback protection. */
 struct sign_installed {
-	int64_t version;       /* -1: nothing installed */
-	const char *sha256;    /* hex SHA-256 of its canonical bytes, or NULL */
+	int64_t version;    /* -1: nothing installed */
+	const char *sha256; /* hex SHA-256 of its canonical bytes, or NULL */
 };
 
 /* Checks format, key id, signature, and that the policy's "version" is

@@ -43,7 +43,8 @@ bench_now(void)
 }
 
 static const char *const bench_kinds[] = { "usb-storage", "optical", "hid",
-	"audio", "video", "smartcard", "printer", "network", "wireless", "hub" };
+	"audio", "video", "smartcard", "printer", "network", "wireless",
+	"hub" };
 
 /* One generated rule of the shapes admins write. */
 static void
@@ -58,8 +59,9 @@ bench_rule(char *buf, size_t len, int i)
 		    bench_rand() % 100);
 		break;
 	case 1:
-		snprintf(buf, len, "r%d: allow read-only kind %s if on-lan and "
-				   "lease\n",
+		snprintf(buf, len,
+		    "r%d: allow read-only kind %s if on-lan and "
+		    "lease\n",
 		    i, kind);
 		break;
 	case 2:

@@ -63,4 +63,3 @@ tpol_dev(const char *s)
 		fail_msg("%s: %s", s, err);
 	return d;
 }
-

@@ -80,8 +80,8 @@ test_composite_and_hub(void **state)
 				  "iface=03:00:00 iface=0b:00:00");
 
 	assert_true(kb.composite);
-	assert_int_equal(kb.kinds, (1u << DEVICE_KIND_HID) |
-		(1u << DEVICE_KIND_USB_STORAGE));
+	assert_int_equal(kb.kinds,
+	    (1u << DEVICE_KIND_HID) | (1u << DEVICE_KIND_USB_STORAGE));
 	assert_int_equal(kb.iface_kind[1], DEVICE_KIND_USB_STORAGE);
 	assert_false(hub.composite);
 	assert_int_equal(hub.kinds, 1u << DEVICE_KIND_HUB);

@@ -52,10 +52,10 @@ test_clean_policy(void **state)
 static void
 test_catch_all_shadows_everything(void **state)
 {
-	assert_string_equal(
-	    lint_of("[{\"id\": \"all\", \"verdict\": \"deny\"},"
-		    "{\"id\": \"in\", \"verdict\": \"allow\", \"match\": "
-		    "{\"kind\": [\"hid\"]}}]"),
+	assert_string_equal(lint_of("[{\"id\": \"all\", \"verdict\": \"deny\"},"
+				    "{\"id\": \"in\", \"verdict\": \"allow\", "
+				    "\"match\": "
+				    "{\"kind\": [\"hid\"]}}]"),
 	    "rule \"in\" can never decide: rule \"all\" (line 0) before it "
 	    "matches every device it matches");
 }
@@ -65,36 +65,41 @@ test_shadow_needs_wider_matchers_and_weaker_condition(void **state)
 {
 	/* vendor wildcard covers the exact id; on-lan covers on-lan+lease */
 	assert_non_null(strstr(
-	    lint_of("[{\"id\": \"v\", \"verdict\": \"allow\", \"match\": "
-		    "{\"id\": [\"0781:*\"]}, \"if\": {\"location\": "
-		    "\"on-lan\"}},"
-		    "{\"id\": \"x\", \"verdict\": \"deny\", \"match\": {\"id\": "
-		    "[\"0781:5567\"], \"serial\": \"A*\"}, \"if\": {\"and\": "
-		    "[{\"location\": \"on-lan\"}, {\"lease\": true}]}}]"),
+	    lint_of(
+		"[{\"id\": \"v\", \"verdict\": \"allow\", \"match\": "
+		"{\"id\": [\"0781:*\"]}, \"if\": {\"location\": "
+		"\"on-lan\"}},"
+		"{\"id\": \"x\", \"verdict\": \"deny\", \"match\": {\"id\": "
+		"[\"0781:5567\"], \"serial\": \"A*\"}, \"if\": {\"and\": "
+		"[{\"location\": \"on-lan\"}, {\"lease\": true}]}}]"),
 	    "rule \"x\" can never decide: rule \"v\""));
 	/* ... but not the other way round */
 	assert_string_equal(
-	    lint_of("[{\"id\": \"x\", \"verdict\": \"deny\", \"match\": "
-		    "{\"id\": [\"0781:5567\"]}},"
-		    "{\"id\": \"v\", \"verdict\": \"allow\", \"match\": {\"id\": "
-		    "[\"0781:*\"]}}]"),
+	    lint_of(
+		"[{\"id\": \"x\", \"verdict\": \"deny\", \"match\": "
+		"{\"id\": [\"0781:5567\"]}},"
+		"{\"id\": \"v\", \"verdict\": \"allow\", \"match\": {\"id\": "
+		"[\"0781:*\"]}}]"),
 	    "");
 	/* an earlier rule with a narrower condition does not shadow */
 	assert_string_equal(
-	    lint_of("[{\"id\": \"a\", \"verdict\": \"allow\", \"match\": "
-		    "{\"kind\": [\"hid\"]}, \"if\": {\"time\": "
-		    "\"08:00-18:00\"}},"
-		    "{\"id\": \"b\", \"verdict\": \"deny\", \"match\": {\"kind\": "
-		    "[\"hid\"]}, \"if\": {\"time\": \"07:00-18:00\"}}]"),
+	    lint_of(
+		"[{\"id\": \"a\", \"verdict\": \"allow\", \"match\": "
+		"{\"kind\": [\"hid\"]}, \"if\": {\"time\": "
+		"\"08:00-18:00\"}},"
+		"{\"id\": \"b\", \"verdict\": \"deny\", \"match\": {\"kind\": "
+		"[\"hid\"]}, \"if\": {\"time\": \"07:00-18:00\"}}]"),
 	    "");
 	/* a wider window does */
-	assert_non_null(strstr(
-	    lint_of("[{\"id\": \"a\", \"verdict\": \"allow\", \"match\": "
-		    "{\"kind\": [\"hid\"]}, \"if\": {\"time\": "
-		    "\"22:00-18:00\"}},"
-		    "{\"id\": \"b\", \"verdict\": \"deny\", \"match\": {\"kind\": "
-		    "[\"hid\"]}, \"if\": {\"time\": \"08:00-09:00\"}}]"),
-	    "rule \"b\" can never decide"));
+	assert_non_null(
+	    strstr(lint_of(
+		       "[{\"id\": \"a\", \"verdict\": \"allow\", \"match\": "
+		       "{\"kind\": [\"hid\"]}, \"if\": {\"time\": "
+		       "\"22:00-18:00\"}},"
+		       "{\"id\": \"b\", \"verdict\": \"deny\", \"match\": "
+		       "{\"kind\": "
+		       "[\"hid\"]}, \"if\": {\"time\": \"08:00-09:00\"}}]"),
+		"rule \"b\" can never decide"));
 }
 
 static void

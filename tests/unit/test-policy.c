@@ -41,20 +41,19 @@ decide(const struct policy *p, const struct policy_context *ctx,
 static void
 test_first_match_and_default_deny(void **state)
 {
-	struct policy *p = tpol_rules("[{\"id\": \"a\", \"verdict\": \"allow\", "
-			      "\"mode\": \"read-only\", \"match\": {\"kind\": "
-			      "[\"usb-storage\"]}},"
-			      "{\"id\": \"b\", \"verdict\": \"deny\", "
-			      "\"match\": {\"kind\": [\"usb-storage\"]}},"
-			      "{\"id\": \"c\", \"verdict\": \"allow\", "
-			      "\"match\": {\"kind\": [\"hid\", \"hub\"]}}]");
+	struct policy *p =
+	    tpol_rules("[{\"id\": \"a\", \"verdict\": \"allow\", "
+		       "\"mode\": \"read-only\", \"match\": {\"kind\": "
+		       "[\"usb-storage\"]}},"
+		       "{\"id\": \"b\", \"verdict\": \"deny\", "
+		       "\"match\": {\"kind\": [\"usb-storage\"]}},"
+		       "{\"id\": \"c\", \"verdict\": \"allow\", "
+		       "\"match\": {\"kind\": [\"hid\", \"hub\"]}}]");
 	enum policy_verdict v;
 
-	assert_string_equal(decide(p, &ctx_lan, "usb iface=08:06:50", &v),
-	    "a");
+	assert_string_equal(decide(p, &ctx_lan, "usb iface=08:06:50", &v), "a");
 	assert_int_equal(v, POLICY_ALLOW_RO);
-	assert_string_equal(decide(p, &ctx_lan, "usb iface=03:01:01", &v),
-	    "c");
+	assert_string_equal(decide(p, &ctx_lan, "usb iface=03:01:01", &v), "c");
 	assert_int_equal(v, POLICY_ALLOW_RW);
 	assert_string_equal(decide(p, &ctx_lan, "usb iface=0e:01:00", &v),
 	    "default");
@@ -81,25 +80,21 @@ test_conditions(void **state)
 
 	assert_string_equal(decide(p, &ctx_lan, "usb iface=08:06:50", &v),
 	    "lan");
-	assert_string_equal(decide(p, &c, "usb iface=08:06:50", &v),
-	    "default");
+	assert_string_equal(decide(p, &c, "usb iface=08:06:50", &v), "default");
 	c.lease = 1;
 	assert_string_equal(decide(p, &c, "usb iface=08:06:50", &v), "lease");
 	c.minute = 18 * 60; /* the window is half-open */
-	assert_string_equal(decide(p, &c, "usb iface=08:06:50", &v),
-	    "default");
+	assert_string_equal(decide(p, &c, "usb iface=08:06:50", &v), "default");
 	c.minute = 600;
 	c.weekday = 3;
-	assert_string_equal(decide(p, &c, "usb iface=08:06:50", &v),
-	    "default");
+	assert_string_equal(decide(p, &c, "usb iface=08:06:50", &v), "default");
 	/* A window that wraps past midnight, and not/or. */
 	c.minute = 23 * 60;
 	assert_string_equal(decide(p, &c, "usb iface=03:01:01", &v), "night");
 	c.minute = 5 * 60 + 59;
 	assert_string_equal(decide(p, &c, "usb iface=03:01:01", &v), "night");
 	c.minute = 6 * 60;
-	assert_string_equal(decide(p, &c, "usb iface=03:01:01", &v),
-	    "default");
+	assert_string_equal(decide(p, &c, "usb iface=03:01:01", &v), "default");
 	c.group = "sales";
 	assert_string_equal(decide(p, &c, "usb iface=03:01:01", &v), "night");
 	c.group = NULL;
@@ -136,10 +131,8 @@ test_ids_serial_port_class(void **state)
 	    "vendor");
 	assert_string_equal(decide(p, &ctx_lan, "usb id=2222:bee0", &v),
 	    "default");
-	assert_string_equal(decide(p, &ctx_lan, "usb port=3-1.4", &v),
-	    "port");
-	assert_string_equal(decide(p, &ctx_lan, "usb port=3-2", &v),
-	    "default");
+	assert_string_equal(decide(p, &ctx_lan, "usb port=3-1.4", &v), "port");
+	assert_string_equal(decide(p, &ctx_lan, "usb port=3-2", &v), "default");
 	assert_string_equal(decide(p, &ctx_lan,
 				"pci class=03:00:00 address=0000:00:02.0", &v),
 	    "gpu");
@@ -209,7 +202,8 @@ test_composite_denied_if_any_interface_denied(void **state)
 	    "{\"location\": \"on-lan\"}},"
 	    "{\"id\": \"cam\", \"verdict\": \"allow\", \"target\": \"none\", "
 	    "\"match\": {\"kind\": [\"video\"]}}]");
-	struct device d = tpol_dev("usb id=1234:0001 iface=03:01:01 iface=08:06:50");
+	struct device d =
+	    tpol_dev("usb id=1234:0001 iface=03:01:01 iface=08:06:50");
 	struct policy_decision out;
 
 	/* On the LAN both interfaces are allowed: the stricter verdict. */
@@ -233,8 +227,9 @@ test_composite_denied_if_any_interface_denied(void **state)
 static void
 test_composite_allowed_by_device_rule(void **state)
 {
-	struct policy *p = tpol_rules("[{\"id\": \"yubikey\", \"verdict\": \"allow\", "
-			      "\"match\": {\"id\": [\"1050:0407\"]}}]");
+	struct policy *p =
+	    tpol_rules("[{\"id\": \"yubikey\", \"verdict\": \"allow\", "
+		       "\"match\": {\"id\": [\"1050:0407\"]}}]");
 	enum policy_verdict v;
 
 	assert_string_equal(decide(p, &ctx_off,
