@@ -31,12 +31,8 @@ cmd_check(int argc, char **argv)
 	json_t *out;
 	int i, first, rc = CLI_EXIT_OK;
 
-	if ((first = cmd_options(argc, argv, &o, usage)) < 0)
+	if ((first = cmd_start(argc, argv, &o, usage, 1, argc)) < 0)
 		return CLI_EXIT_USAGE;
-	if (first == argc) {
-		fprintf(stderr, "usage: kura-policy %s\n", usage);
-		return CLI_EXIT_USAGE;
-	}
 	out = json_array();
 	for (i = first; i < argc; i++) {
 		diags_init(&d);
@@ -70,17 +66,13 @@ cmd_check(int argc, char **argv)
 int
 cmd_compile(int argc, char **argv)
 {
-	struct diags d;
 	struct policy *p;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: kura-policy compile POLICY\n");
 		return CLI_EXIT_USAGE;
 	}
-	diags_init(&d);
-	p = load_policy(argv[1], &d);
-	diags_print(&d, stderr);
-	diags_free(&d);
+	p = cmd_load_policy(argv[1]);
 	if (p == NULL)
 		return CLI_EXIT_FAIL;
 	cmd_print_json(json_incref(p->canonical));

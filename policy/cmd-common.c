@@ -126,12 +126,13 @@ cmd_option(int ch, const char *arg, struct cmd_opts *o)
 
 	switch (ch) {
 	case CMD_OPT_ON_LAN:
+		o->ctx.location = POLICY_ON_LAN;
+		return 0;
 	case CMD_OPT_OFF_LAN:
+		o->ctx.location = POLICY_OFF_LAN;
+		return 0;
 	case CMD_OPT_LEASE:
-		o->ctx.location = ch == CMD_OPT_ON_LAN ? POLICY_ON_LAN
-		    : ch == CMD_OPT_OFF_LAN            ? POLICY_OFF_LAN
-						       : o->ctx.location;
-		o->ctx.lease |= ch == CMD_OPT_LEASE;
+		o->ctx.lease = 1;
 		return 0;
 	case CMD_OPT_TIME:
 	case CMD_OPT_DAY:
@@ -198,6 +199,34 @@ cmd_options(int argc, char **argv, struct cmd_opts *o, const char *usage)
 		}
 	}
 	return optind;
+}
+
+int
+cmd_start(int argc, char **argv, struct cmd_opts *o, const char *usage, int min,
+    int max)
+{
+	int first = cmd_options(argc, argv, o, usage);
+
+	if (first < 0)
+		return -1;
+	if (argc - first < min || argc - first > max) {
+		fprintf(stderr, "usage: kura-policy %s\n", usage);
+		return -1;
+	}
+	return first;
+}
+
+struct policy *
+cmd_load_policy(const char *path)
+{
+	struct diags d;
+	struct policy *p;
+
+	diags_init(&d);
+	p = load_policy(path, &d);
+	diags_print(&d, stderr);
+	diags_free(&d);
+	return p;
 }
 
 static int

@@ -202,21 +202,14 @@ cmd_diff(int argc, char **argv)
 	struct policy *a = NULL, *b = NULL;
 	struct device *v = NULL;
 	struct cmd_opts o;
-	struct diags d;
 	size_t n;
 	int first, rc = CLI_EXIT_USAGE;
 
-	diags_init(&d);
-	if ((first = cmd_options(argc, argv, &o, usage)) < 0 ||
-	    argc - first < 2 || argc - first > 3) {
-		if (first >= 0)
-			fprintf(stderr, "usage: kura-policy %s\n", usage);
+	if ((first = cmd_start(argc, argv, &o, usage, 2, 3)) < 0)
 		goto out;
-	}
 	rc = 3;
-	a = load_policy(argv[first], &d);
-	b = load_policy(argv[first + 1], &d);
-	diags_print(&d, stderr);
+	a = cmd_load_policy(argv[first]);
+	b = cmd_load_policy(argv[first + 1]);
 	if (a == NULL || b == NULL)
 		goto out;
 	if (argc - first == 3) {
@@ -227,7 +220,6 @@ cmd_diff(int argc, char **argv)
 	}
 	rc = cmd_diff_all(a, b, &o, v, n);
 out:
-	diags_free(&d);
 	policy_free(a);
 	policy_free(b);
 	free(v);

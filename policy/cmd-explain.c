@@ -81,22 +81,16 @@ cmd_explain(int argc, char **argv)
 	struct device *devs = NULL;
 	struct policy *p = NULL;
 	struct cmd_opts o;
-	struct diags d;
 	json_t *out = json_array();
 	char ctxs[128];
 	size_t n, i;
 	int first, rc = CLI_EXIT_FAIL;
 
-	diags_init(&d);
-	if ((first = cmd_options(argc, argv, &o, usage)) < 0 ||
-	    argc - first != 2) {
-		if (first >= 0)
-			fprintf(stderr, "usage: kura-policy %s\n", usage);
+	if ((first = cmd_start(argc, argv, &o, usage, 2, 2)) < 0) {
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
-	p = load_policy(argv[first], &d);
-	diags_print(&d, stderr);
+	p = cmd_load_policy(argv[first]);
 	if (p == NULL || cmd_devices(argv[first + 1], &devs, &n) == -1)
 		goto out;
 	cmd_context_format(&o.ctx, ctxs, sizeof(ctxs));
@@ -112,7 +106,6 @@ cmd_explain(int argc, char **argv)
 	rc = CLI_EXIT_OK;
 out:
 	json_decref(out);
-	diags_free(&d);
 	policy_free(p);
 	free(devs);
 	return rc;

@@ -45,25 +45,17 @@ cmd_probe(int argc, char **argv)
 	struct device *devs = NULL;
 	struct policy *p = NULL;
 	struct cmd_opts o;
-	struct diags d;
 	json_t *out = json_array();
 	char err[256];
 	size_t n = 0, i;
-	int first, rc = CLI_EXIT_FAIL;
+	int rc = CLI_EXIT_FAIL;
 
-	diags_init(&d);
-	if ((first = cmd_options(argc, argv, &o, usage)) < 0 || first != argc) {
-		if (first >= 0)
-			fprintf(stderr, "usage: kura-policy %s\n", usage);
+	if (cmd_start(argc, argv, &o, usage, 0, 0) < 0) {
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
-	if (o.policy != NULL) {
-		p = load_policy(o.policy, &d);
-		diags_print(&d, stderr);
-		if (p == NULL)
-			goto out;
-	}
+	if (o.policy != NULL && (p = cmd_load_policy(o.policy)) == NULL)
+		goto out;
 	if (probe_sysfs(o.sysfs ? o.sysfs : "/", &devs, &n, err, sizeof(err)) ==
 	    -1) {
 		fprintf(stderr, "kura-policy: probe: %s\n", err);
@@ -81,7 +73,6 @@ cmd_probe(int argc, char **argv)
 	rc = CLI_EXIT_OK;
 out:
 	json_decref(out);
-	diags_free(&d);
 	policy_free(p);
 	free(devs);
 	return rc;

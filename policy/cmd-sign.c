@@ -46,17 +46,10 @@ out:
 static json_t *
 cmd_sign_input(const char *path)
 {
-	struct diags d;
-	struct policy *p;
-	json_t *j = NULL;
+	struct policy *p = cmd_load_policy(path);
+	json_t *j = p ? json_incref(p->canonical) : NULL;
 
-	diags_init(&d);
-	p = load_policy(path, &d);
-	diags_print(&d, stderr);
-	if (p != NULL)
-		j = json_incref(p->canonical);
 	policy_free(p);
-	diags_free(&d);
 	return j;
 }
 
@@ -82,10 +75,10 @@ cmd_sign(int argc, char **argv)
 	char err[256], *text = NULL;
 	int first, rc = CLI_EXIT_FAIL;
 
-	if ((first = cmd_options(argc, argv, &o, usage)) < 0 ||
-	    argc - first != 1 || o.key == NULL) {
-		if (first >= 0)
-			fprintf(stderr, "usage: kura-policy %s\n", usage);
+	if ((first = cmd_start(argc, argv, &o, usage, 1, 1)) < 0)
+		return CLI_EXIT_USAGE;
+	if (o.key == NULL) {
+		fprintf(stderr, "usage: kura-policy %s\n", usage);
 		return CLI_EXIT_USAGE;
 	}
 	if ((key = sign_load_private(o.key, err, sizeof(err))) == NULL ||
@@ -157,10 +150,10 @@ cmd_verify(int argc, char **argv)
 	char err[256] = "";
 	int first, rc = CLI_EXIT_FAIL;
 
-	if ((first = cmd_options(argc, argv, &o, usage)) < 0 ||
-	    argc - first != 1 || o.pubkey == NULL) {
-		if (first >= 0)
-			fprintf(stderr, "usage: kura-policy %s\n", usage);
+	if ((first = cmd_start(argc, argv, &o, usage, 1, 1)) < 0)
+		return CLI_EXIT_USAGE;
+	if (o.pubkey == NULL) {
+		fprintf(stderr, "usage: kura-policy %s\n", usage);
 		return CLI_EXIT_USAGE;
 	}
 	inst.version = o.installed_version;

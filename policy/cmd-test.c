@@ -175,20 +175,14 @@ cmd_test(int argc, char **argv)
 	static const char usage[] = "test [--json] POLICY CASES";
 	struct policy *p = NULL;
 	struct cmd_opts o;
-	struct diags d;
 	json_t *fails = json_array();
 	int first, pass = 0, fail = 0, rc = CLI_EXIT_FAIL;
 
-	diags_init(&d);
-	if ((first = cmd_options(argc, argv, &o, usage)) < 0 ||
-	    argc - first != 2) {
-		if (first >= 0)
-			fprintf(stderr, "usage: kura-policy %s\n", usage);
+	if ((first = cmd_start(argc, argv, &o, usage, 2, 2)) < 0) {
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
-	p = load_policy(argv[first], &d);
-	diags_print(&d, stderr);
+	p = cmd_load_policy(argv[first]);
 	if (p == NULL ||
 	    cmd_test_file(p, argv[first + 1], &pass, &fail, fails) == -1)
 		goto out;
@@ -200,7 +194,6 @@ cmd_test(int argc, char **argv)
 	rc = fail == 0 && pass > 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 out:
 	json_decref(fails);
-	diags_free(&d);
 	policy_free(p);
 	return rc;
 }

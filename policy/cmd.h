@@ -30,6 +30,12 @@ struct cmd_opts {
 /* Parses options (stops at the first operand); returns the index of the
  * first operand, or -1 after printing the error and usage. */
 int cmd_options(int argc, char **argv, struct cmd_opts *o, const char *usage);
+/* cmd_options, then checks that there are min..max operands; returns the
+ * index of the first, or -1 after printing the usage. */
+int cmd_start(int argc, char **argv, struct cmd_opts *o, const char *usage,
+    int min, int max);
+/* A policy file, its diagnostics printed on stderr; NULL if it failed. */
+struct policy *cmd_load_policy(const char *path);
 /* Context words of a case table: on-lan off-lan lease time=HH:MM day=mon
  * group=NAME; returns 0 or -1 with a message in err. */
 int cmd_context_word(struct policy_context *ctx, char *groupbuf,

@@ -604,15 +604,18 @@ probe_pci_device(struct probe_ctx *c, const char *name, const char *dir)
 	return 0;
 }
 
+/* Calls fn for each entry of ROOT/sys/SUB (a missing SUB is no error),
+ * with the entry's name and resolved real directory. */
 static int
-probe_pci(struct probe_ctx *c)
+probe_each(struct probe_ctx *c, const char *sub,
+    int (*fn)(struct probe_ctx *, const char *, const char *))
 {
 	struct probe_names l;
 	char dir[PATH_MAX], link[PATH_MAX], real[PATH_MAX];
 	size_t i;
 	int r;
 
-	if (probe_path(c, dir, "%s/bus/pci/devices", c->sys) == -1)
+	if (probe_path(c, dir, "%s/%s", c->sys, sub) == -1)
 		return -1;
 	if ((r = probe_list(c, dir, &l)) != 0)
 		return r == 1 ? 0 : -1;
@@ -620,7 +623,7 @@ probe_pci(struct probe_ctx *c)
 		if ((r = probe_check_name(c, dir, l.v[i])) == 0 &&
 		    (r = probe_path(c, link, "%s/%s", dir, l.v[i])) == 0 &&
 		    (r = probe_resolve(c, link, real)) == 0)
-			r = probe_pci_device(c, l.v[i], real);
+			r = fn(c, l.v[i], real);
 	}
 	probe_names_free(&l);
 	return r;
@@ -702,28 +705,6 @@ probe_block_device(struct probe_ctx *c, const char *name, const char *real)
 }
 
 static int
-probe_block(struct probe_ctx *c)
-{
-	struct probe_names l;
-	char dir[PATH_MAX], link[PATH_MAX], real[PATH_MAX];
-	size_t i;
-	int r;
-
-	if (probe_path(c, dir, "%s/block", c->sys) == -1)
-		return -1;
-	if ((r = probe_list(c, dir, &l)) != 0)
-		return r == 1 ? 0 : -1;
-	for (i = 0, r = 0; i < l.n && r == 0; i++) {
-		if ((r = probe_check_name(c, dir, l.v[i])) == 0 &&
-		    (r = probe_path(c, link, "%s/%s", dir, l.v[i])) == 0 &&
-		    (r = probe_resolve(c, link, real)) == 0)
-			r = probe_block_device(c, l.v[i], real);
-	}
-	probe_names_free(&l);
-	return r;
-}
-
-static int
 probe_dev_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct device *)a)->id,
@@ -763,7 +744,8 @@ probe_sysfs(const char *root, struct device **devs_r, size_t *n_r, char *err,
 	*n_r = 0;
 	/* USB first: block devices below a USB device are left to it. */
 	if (probe_open_root(&c, root) == -1 || probe_usb(&c) == -1 ||
-	    probe_pci(&c) == -1 || probe_block(&c) == -1)
+	    probe_each(&c, "bus/pci/devices", probe_pci_device) == -1 ||
+	    probe_each(&c, "block", probe_block_device) == -1)
 		goto out;
 	for (i = 0; i < c.ndevs; i++)
 		device_classify(&c.devs[i]);
