@@ -3,8 +3,10 @@
 #define KURA_KURAD_H
 
 struct kurad_opts {
-	int foreground; /* -d: stay attached, log to stderr */
-	int verbose;    /* -v, repeatable */
+	int foreground;        /* -d: stay attached, log to stderr */
+	int verbose;           /* -v, repeatable */
+	int check_only;        /* -n: check the configuration and exit */
+	const char *conf_path; /* -f, default CONF_DEFAULT_PATH */
 };
 
 int kurad_parse_args(int argc, char **argv, struct kurad_opts *opts);

@@ -16,7 +16,9 @@ vm_ctx_open(libxl_ctx **ctx_r, xentoollog_logger **logger_r)
 
 	*ctx_r = NULL;
 	*logger_r = NULL;
-	lg = xtl_createlogger_stdiostream(stderr, XTL_WARN, 0);
+	/* libxl's own progress messages when kurad logs debug (-v). */
+	lg = xtl_createlogger_stdiostream(stderr,
+	    log_getlevel() >= LOG_LEVEL_DEBUG ? XTL_DEBUG : XTL_WARN, 0);
 	if (lg == NULL) {
 		log_warnx("cannot create the libxl logger");
 		return -1;

@@ -162,13 +162,123 @@ diagnostics() {
 		guest_console "${d%.log}" 20
 	done
 	tail -n 20 /var/log/xen/qemu-dm-*.log 2> /dev/null
+	tail -n 30 /var/log/xen/xl-*.log /var/log/xen/libxl-driver.log 2> /dev/null
 }
 
 cleanup_domains() {
 	local id
 	killall kurad 2> /dev/null
+	wait_for 10 sh -c '! pidof kurad' || killall -9 kurad 2> /dev/null
+	# kurad's log goes to the console log, for whoever reads it later.
+	if [ -s $KURAD_LOG ]; then
+		log "---- kurad.log ----"
+		cat $KURAD_LOG
+		rm -f $KURAD_LOG
+	fi
+	rm -rf /var/log/kura
 	for id in $(xl list 2> /dev/null | awk 'NR > 2 { print $2 }'); do
 		xl destroy "$id" 2> /dev/null
 	done
 	rm -f /var/log/xen/console/guest-*.log
+}
+
+# --- kurad ---
+KURA_ETC=/etc/kura
+KURAD_LOG=/run/kurad.log
+AUDIT_LOG=/var/log/kura/audit.log
+
+# kurad_config [CLIENT_TYPE]: /etc/kura for a PV service domain and a
+# client VM of CLIENT_TYPE (pv, the default, or hvm), from the test guests.
+kurad_config() {
+	local type=${1:-pv} boot
+	mkdir -p $KURA_ETC
+	cat > $KURA_ETC/kurad.conf <<-CONF
+		service = "service.cfg"
+		client = "client.cfg"
+		audit_log = "$AUDIT_LOG"
+		stop_timeout = 20
+		restart_delay = 1
+	CONF
+	cat > $KURA_ETC/service.cfg <<-CONF
+		name = "kura-service"
+		type = "pv"
+		kernel = "$GUEST_DIR/vmlinuz"
+		ramdisk = "$(guest_image service)"
+		cmdline = "console=hvc0 quiet"
+		memory = 128
+	CONF
+	boot='cmdline = "console=hvc0 quiet"'
+	[ "$type" = hvm ] && boot='cmdline = "console=ttyS0 quiet"
+vga = "none"
+vnc = 0
+serial = "file:/var/log/xen/client-serial.log"'
+	cat > $KURA_ETC/client.cfg <<-CONF
+		name = "kura-client"
+		type = "$type"
+		kernel = "$GUEST_DIR/vmlinuz"
+		ramdisk = "$(guest_image client)"
+		memory = $([ "$type" = hvm ] && echo 256 || echo 128)
+		$boot
+	CONF
+}
+
+# kurad_start: kurad in the foreground (logging to $KURAD_LOG), up when
+# its socket answers.
+kurad_start() {
+	kurad -d -v >> $KURAD_LOG 2>&1 &
+	wait_for 20 kuractl version > /dev/null || fail "kurad did not come up"
+}
+
+# domid_of NAME: the domain id of a running domain, or nothing.
+domid_of() {
+	xl domid "$1" 2> /dev/null
+}
+
+# wait_alive SECONDS NAME: the guest NAME reports data/alive; prints its
+# domid.
+wait_alive() {
+	local n=$1 id
+	while [ "$n" -gt 0 ]; do
+		id=$(domid_of "$2")
+		if [ -n "$id" ] && xenstore-read "/local/domain/$id/data/alive" > /dev/null 2>&1; then
+			echo "$id"
+			return 0
+		fi
+		sleep 1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# guest_kick DOMID COMMAND: starts COMMAND in the guest without waiting
+# (for commands that never return, like a crash).
+guest_kick() {
+	local d=/local/domain/$1/data seq
+	seq=$(($(xenstore-read "$d/cmd-seq" 2> /dev/null || echo 0) + 1))
+	xenstore-write "$d/cmd" "$seq $2"
+}
+
+# state_of NAME: the state kurad reports for a domain.
+state_of() {
+	kuractl status --json | tr -d ' \n' | grep -o "\"name\":\"$1\"[^}]*" |
+		sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'
+}
+
+# as_user USER COMMAND...: runs COMMAND as USER.
+as_user() {
+	local user=$1
+	shift
+	su -s /bin/sh "$user" -c "$*"
+}
+
+# state_is NAME STATE...: kurad reports NAME in one of the STATEs (for
+# wait_for, which runs functions in this shell).
+state_is() {
+	local name=$1 s now
+	shift
+	now=$(state_of "$name")
+	for s in "$@"; do
+		[ "$now" = "$s" ] && return 0
+	done
+	return 1
 }
