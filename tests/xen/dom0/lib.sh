@@ -282,3 +282,13 @@ state_is() {
 	done
 	return 1
 }
+
+# kurad_up [CLIENT_TYPE]: configures and starts kurad, and waits for both
+# guests; sets SVC and CLI to their domain ids.
+kurad_up() {
+	kurad_config "${1:-pv}"
+	kurad_start
+	SVC=$(wait_alive 90 kura-service) || fail "the service domain did not come up"
+	CLI=$(wait_alive 90 kura-client) || fail "the client VM did not come up"
+	log "service domain $SVC, client VM $CLI"
+}

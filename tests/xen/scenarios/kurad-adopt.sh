@@ -3,10 +3,8 @@
 
 run() {
 	local svc cli
-	kurad_config pv
-	kurad_start
-	svc=$(wait_alive 90 kura-service) || fail "no service domain"
-	cli=$(wait_alive 90 kura-client) || fail "no client VM"
+	kurad_up pv
+	svc=$SVC cli=$CLI
 	check "kurad sees both running" wait_for 20 state_is kura-client running
 	killall -9 kurad
 	check "kurad is gone" wait_for 10 sh -c "! pidof kurad"

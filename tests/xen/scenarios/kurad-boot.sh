@@ -3,11 +3,8 @@
 
 run() {
 	local svc cli out rc
-	kurad_config pv
-	kurad_start
-	svc=$(wait_alive 90 kura-service) || fail "the service domain did not come up"
-	cli=$(wait_alive 90 kura-client) || fail "the client VM did not come up"
-	log "service domain $svc, client VM $cli"
+	kurad_up pv
+	svc=$SVC cli=$CLI
 	check "the service domain was created before the client VM" [ "$svc" -lt "$cli" ]
 	check "the audit log shows the service domain starting first" \
 		sh -c "grep '\"event\":\"domain\"' $AUDIT_LOG | grep -m1 starting | grep -q kura-service"

@@ -3,10 +3,8 @@
 
 run() {
 	local svc cli cli2 svc2
-	kurad_config pv
-	kurad_start
-	svc=$(wait_alive 90 kura-service) || fail "no service domain"
-	cli=$(wait_alive 90 kura-client) || fail "no client VM"
+	kurad_up pv
+	svc=$SVC cli=$CLI
 	guest_kick "$cli" "echo c > /proc/sysrq-trigger"
 	check "the client VM comes back as a new domain" wait_for 120 \
 		sh -c "id=\$(xl domid kura-client 2>/dev/null) && [ \"\$id\" != $cli ] && xenstore-read /local/domain/\$id/data/alive"

@@ -3,10 +3,8 @@
 
 run() {
 	local svc cli order
-	kurad_config pv
-	kurad_start
-	svc=$(wait_alive 90 kura-service) || fail "no service domain"
-	cli=$(wait_alive 90 kura-client) || fail "no client VM"
+	kurad_up pv
+	svc=$SVC cli=$CLI
 	guest_kick "$cli" "poweroff -f"
 	check "the client VM is stopped" wait_for 60 state_is kura-client stopped
 	check "and gone" sh -c "! xl domid kura-client"
