@@ -564,27 +564,9 @@ probe_check_name(struct probe_ctx *c, const char *dir, const char *name)
 /* bus/usb/devices holds devices ("1-1.2", "usb1") and their interfaces
  * ("1-1.2:1.0"); interfaces are read from their device's directory. */
 static int
-probe_usb(struct probe_ctx *c)
+probe_usb_want(const char *name)
 {
-	struct probe_names l;
-	char dir[PATH_MAX], link[PATH_MAX], real[PATH_MAX];
-	size_t i;
-	int r;
-
-	if (probe_path(c, dir, "%s/bus/usb/devices", c->sys) == -1)
-		return -1;
-	if ((r = probe_list(c, dir, &l)) != 0)
-		return r == 1 ? 0 : -1;
-	for (i = 0, r = 0; i < l.n && r == 0; i++) {
-		if (strchr(l.v[i], ':') != NULL)
-			continue;
-		if ((r = probe_check_name(c, dir, l.v[i])) == 0 &&
-		    (r = probe_path(c, link, "%s/%s", dir, l.v[i])) == 0 &&
-		    (r = probe_resolve(c, link, real)) == 0)
-			r = probe_usb_device(c, l.v[i], real);
-	}
-	probe_names_free(&l);
-	return r;
+	return strchr(name, ':') == NULL;
 }
 
 static int
@@ -604,10 +586,10 @@ probe_pci_device(struct probe_ctx *c, const char *name, const char *dir)
 	return 0;
 }
 
-/* Calls fn for each entry of ROOT/sys/SUB (a missing SUB is no error),
- * with the entry's name and resolved real directory. */
+/* Calls fn for each entry of ROOT/sys/SUB that want accepts (NULL: all;
+ * a missing SUB is no error), with its name and resolved real directory. */
 static int
-probe_each(struct probe_ctx *c, const char *sub,
+probe_each(struct probe_ctx *c, const char *sub, int (*want)(const char *),
     int (*fn)(struct probe_ctx *, const char *, const char *))
 {
 	struct probe_names l;
@@ -620,6 +602,8 @@ probe_each(struct probe_ctx *c, const char *sub,
 	if ((r = probe_list(c, dir, &l)) != 0)
 		return r == 1 ? 0 : -1;
 	for (i = 0, r = 0; i < l.n && r == 0; i++) {
+		if (want != NULL && !want(l.v[i]))
+			continue;
 		if ((r = probe_check_name(c, dir, l.v[i])) == 0 &&
 		    (r = probe_path(c, link, "%s/%s", dir, l.v[i])) == 0 &&
 		    (r = probe_resolve(c, link, real)) == 0)
@@ -743,9 +727,11 @@ probe_sysfs(const char *root, struct device **devs_r, size_t *n_r, char *err,
 	*devs_r = NULL;
 	*n_r = 0;
 	/* USB first: block devices below a USB device are left to it. */
-	if (probe_open_root(&c, root) == -1 || probe_usb(&c) == -1 ||
-	    probe_each(&c, "bus/pci/devices", probe_pci_device) == -1 ||
-	    probe_each(&c, "block", probe_block_device) == -1)
+	if (probe_open_root(&c, root) == -1 ||
+	    probe_each(&c, "bus/usb/devices", probe_usb_want,
+		probe_usb_device) == -1 ||
+	    probe_each(&c, "bus/pci/devices", NULL, probe_pci_device) == -1 ||
+	    probe_each(&c, "block", NULL, probe_block_device) == -1)
 		goto out;
 	for (i = 0; i < c.ndevs; i++)
 		device_classify(&c.devs[i]);
