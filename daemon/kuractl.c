@@ -179,8 +179,8 @@ kuractl_domains(json_t *doms)
 	json_t *d;
 	size_t i;
 
-	printf("%-12s %-8s %-4s %-11s %-5s %-8s %s\n", "NAME", "ROLE", "TYPE",
-	    "STATE", "ID", "SINCE", "RESTARTS");
+	printf("%-12s %-8s %-4s %-11s %-5s %-8s %-8s %s\n", "NAME", "ROLE",
+	    "TYPE", "STATE", "ID", "SINCE", "HEALTH", "RESTARTS");
 	json_array_foreach(doms, i, d)
 	{
 		kuractl_duration(since, sizeof(since),
@@ -190,9 +190,10 @@ kuractl_domains(json_t *doms)
 		else
 			snprintf(id, sizeof(id), "%lld",
 			    (long long)kuractl_int(d, "domid"));
-		printf("%-12s %-8s %-4s %-11s %-5s %-8s %lld\n",
+		printf("%-12s %-8s %-4s %-11s %-5s %-8s %-8s %lld\n",
 		    kuractl_str(d, "name"), kuractl_str(d, "role"),
 		    kuractl_str(d, "type"), kuractl_str(d, "state"), id, since,
+		    kuractl_str(d, "health"),
 		    (long long)kuractl_int(d, "restarts"));
 	}
 }
@@ -365,6 +366,9 @@ kuractl_print_event(const struct proto_message *m)
 		printf("{\"event\":\"%s\",\"data\":%s}\n", m->event,
 		    s ? s : "null");
 		free(s);
+	} else if (strcmp(m->event, "health") == 0) {
+		printf("health %s: %s\n", kuractl_str(d, "name"),
+		    kuractl_str(d, "health"));
 	} else {
 		printf("%s %s: %s -> %s (%s)\n", m->event,
 		    kuractl_str(d, "name"), kuractl_str(d, "from"),

@@ -2,7 +2,7 @@
  * kurad.c: start-up, the event loop and the end of kurad.
  *
  * Everything kurad reacts to (signals, libxl's fds and timeouts, the
- * control socket, and later udev and xenstore watches) is an event on one
+ * xenstore watches, the control socket, and later udev) is an event on one
  * libevent base, so that no handler ever runs concurrently with another.
  * SIGTERM stops kurad and leaves the domains running (a restarted kurad
  * adopts them); a host shutdown is the control command "shutdown".
@@ -27,6 +27,7 @@
 #include "log.h"
 #include "sup.h"
 #include "xlev.h"
+#include "xswatch.h"
 
 struct kurad {
 	struct event_base *base;
@@ -40,6 +41,8 @@ struct kurad {
 	libxl_ctx *ctx;
 	xentoollog_logger *xtl;
 	struct xlev xlev;
+	struct xswatch xsw;
+	int have_xsw;
 	struct sup sup;
 	int have_sup;
 	struct control control;
@@ -135,6 +138,8 @@ kurad_free(struct kurad *k)
 		control_close(&k->control);
 	if (k->have_sup)
 		sup_free(&k->sup);
+	if (k->have_xsw)
+		xswatch_close(&k->xsw);
 	vm_ctx_close(k->ctx, k->xtl);
 	audit_close(&k->audit);
 	if (k->have_conf)
@@ -171,12 +176,13 @@ kurad_load_conf(struct kurad *k, const char *path)
 /* State changes go to the event subscribers; the service domain's only
  * to those who may see it. */
 static void
-kurad_report(void *arg, const struct sup_dom *d, json_t *event)
+kurad_report(void *arg, const struct sup_dom *d, const char *event,
+    json_t *data)
 {
 	struct kurad *k = arg;
 
 	if (k->have_control)
-		control_broadcast(&k->control, "domain", event,
+		control_broadcast(&k->control, event, data,
 		    d->role == CONF_SERVICE);
 }
 
@@ -197,7 +203,7 @@ kurad_host_shutdown(void *arg)
 	sup_shutdown(&k->sup);
 }
 
-/* Xen, the supervisor and the control socket, in that order. */
+/* Xen (libxl, xenstore), the supervisor and the control socket. */
 static int
 kurad_setup(struct kurad *k)
 {
@@ -207,7 +213,10 @@ kurad_setup(struct kurad *k)
 	if (vm_ctx_open(&k->ctx, &k->xtl) == -1)
 		return -1;
 	xlev_init(&k->xlev, k->base, k->ctx, sup_libxl_event, &k->sup);
-	sup_init(&k->sup, k->base, k->ctx, &k->conf, &k->audit);
+	if (xswatch_open(&k->xsw, k->base) == -1)
+		return -1;
+	k->have_xsw = 1;
+	sup_init(&k->sup, k->base, k->ctx, &k->xsw, &k->conf, &k->audit);
 	k->have_sup = 1;
 	k->sup.report = kurad_report;
 	k->sup.stopped = kurad_stopped;

@@ -1,15 +1,17 @@
 /*
  * sup.c: carrying out the domains' state machines through libxl.
  *
- * Creation is asynchronous (libxl_asyncop_how): the loop keeps serving the
- * control socket while a domain boots.  Deaths and shutdowns come as libxl
- * domain-death events.  The service domain starts first; the client VM
+ * Creation runs to completion inside libxl (see sup_create); deaths and
+ * shutdowns come as libxl domain-death events, and what a guest says about
+ * itself (health.h) through a xenstore watch.  The service domain starts
+ * first; the client VM
  * starts once the service domain is up or has failed, so that a broken
  * service domain never keeps the employee from working.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -68,16 +70,47 @@ sup_arm(struct sup_dom *d, int64_t ms)
 	evtimer_add(d->timer, &tv);
 }
 
+static void
+sup_health_cb(void *arg, const char *path)
+{
+	struct sup_dom *d = arg;
+	struct sup *s = d->sup;
+	char buf[HEALTH_MAX];
+	enum health h;
+	json_t *j;
+
+	h = health_parse(buf, xswatch_read(s->xsw, path, buf, sizeof(buf)));
+	if (h == d->health)
+		return;
+	d->health = h;
+	if (h == HEALTH_INVALID)
+		log_warnx("%s: unknown or oversized %s", d->name, HEALTH_PATH);
+	else
+		log_info("%s: reports %s", d->name, health_name(h));
+	j = sup_dom_json(d);
+	audit_write(s->audit, "domain-health", json_deep_copy(j));
+	if (s->report != NULL)
+		s->report(s->arg, d, "health", j);
+	json_decref(j);
+}
+
 /* Domain events from now on; libxl reports a shutdown that already
- * happened as soon as the watch is on. */
+ * happened as soon as the watch is on.  The health watch fires once at
+ * once, which reads what the guest reported before (on adoption). */
 static void
 sup_watch(struct sup_dom *d)
 {
+	char path[64];
+
 	if (d->death != NULL)
 		return;
 	if (libxl_evenable_domain_death(d->sup->ctx, d->domid,
 		(libxl_ev_user)d->role, &d->death) != 0)
 		log_warnx("%s: cannot watch domain %u", d->name, d->domid);
+	if (d->sup->xsw == NULL)
+		return;
+	snprintf(path, sizeof(path), "/local/domain/%u/" HEALTH_PATH, d->domid);
+	d->health_watch = xswatch_add(d->sup->xsw, path, sup_health_cb, d);
 }
 
 static void
@@ -86,6 +119,10 @@ sup_unwatch(struct sup_dom *d)
 	if (d->death != NULL)
 		libxl_evdisable_domain_death(d->sup->ctx, d->death);
 	d->death = NULL;
+	if (d->sup->xsw != NULL)
+		xswatch_del(d->sup->xsw, d->health_watch);
+	d->health_watch = -1;
+	d->health = HEALTH_NONE;
 }
 
 /* credit2 weight and cap: the service domain must not slow the client. */
@@ -177,13 +214,14 @@ sup_destroy(struct sup_dom *d)
 json_t *
 sup_dom_json(const struct sup_dom *d)
 {
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:i, s:i, s:s}", "role",
-	    conf_role_name(d->role), "name", d->name, "state",
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:i, s:i, s:s, s:s}",
+	    "role", conf_role_name(d->role), "name", d->name, "state",
 	    vmstate_name(d->sm.state), "domid",
 	    (json_int_t)(d->domid == SUP_NODOM ? -1 : (int)d->domid), "since_s",
 	    (json_int_t)((sup_now_ms() - d->state_since) / 1000), "restarts",
 	    d->restarts, "crashes", d->sm.crashes, "type",
-	    libxl_domain_type_to_string(d->conf->cfg.c_info.type));
+	    libxl_domain_type_to_string(d->conf->cfg.c_info.type), "health",
+	    health_name(d->health));
 }
 
 static void
@@ -196,7 +234,7 @@ sup_report(struct sup_dom *d, const struct vm_step *st)
 	json_object_set_new(j, "why", json_string(st->why ? st->why : ""));
 	audit_write(s->audit, "domain", json_deep_copy(j));
 	if (s->report != NULL)
-		s->report(s->arg, d, j);
+		s->report(s->arg, d, "domain", j);
 	json_decref(j);
 }
 
@@ -368,13 +406,14 @@ sup_adopt(struct sup_dom *d)
 
 void
 sup_init(struct sup *s, struct event_base *base, libxl_ctx *ctx,
-    struct kurad_conf *conf, struct audit *audit)
+    struct xswatch *xsw, struct kurad_conf *conf, struct audit *audit)
 {
 	int r;
 
 	memset(s, 0, sizeof(*s));
 	s->base = base;
 	s->ctx = ctx;
+	s->xsw = xsw;
 	s->conf = conf;
 	s->audit = audit;
 	s->kick = event_new(base, -1, 0, sup_kick_cb, s);
@@ -386,6 +425,7 @@ sup_init(struct sup *s, struct event_base *base, libxl_ctx *ctx,
 		d->conf = &conf->dom[r];
 		d->name = d->conf->cfg.c_info.name;
 		d->domid = SUP_NODOM;
+		d->health_watch = -1;
 		d->timer = evtimer_new(base, sup_timer_cb, d);
 		d->state_since = sup_now_ms();
 		vmstate_init(&d->sm, &d->conf->policy);

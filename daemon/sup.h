@@ -12,8 +12,10 @@
 
 #include "audit.h"
 #include "conf.h"
+#include "health.h"
 #include "vm.h"
 #include "vmstate.h"
+#include "xswatch.h"
 
 /* libxl's INVALID_DOMID is an int; domids are uint32_t. */
 #define SUP_NODOM ((uint32_t)INVALID_DOMID)
@@ -32,6 +34,8 @@ struct sup_dom {
 	libxl_domain_config *creating; /* the copy a create is using */
 	int64_t state_since;           /* ms, monotonic */
 	int restarts;                  /* since kurad started */
+	int health_watch;              /* xswatch id, or -1 */
+	enum health health;            /* what the guest last reported */
 };
 
 /* Something libxl told us, handled on the next turn of the loop: libxl
@@ -53,20 +57,23 @@ struct sup {
 	struct sup_note notes[SUP_NOTES];
 	size_t nnotes;
 	libxl_ctx *ctx;
+	struct xswatch *xsw; /* NULL: no health reports */
 	struct kurad_conf *conf;
 	struct audit *audit;
 	struct sup_dom dom[CONF_ROLE__COUNT];
 	int boot;          /* the client VM waits for the service domain */
 	int host_shutdown; /* stopping everything, client first */
-	/* Told of every state change (for event subscribers). */
-	void (*report)(void *arg, const struct sup_dom *d, json_t *event);
+	/* Told of every change (for event subscribers): event "domain" for
+	 * a state change, "health" for what the guest reports. */
+	void (*report)(void *arg, const struct sup_dom *d, const char *event,
+	    json_t *data);
 	/* Told once both domains are stopped after sup_shutdown. */
 	void (*stopped)(void *arg);
 	void *arg;
 };
 
 void sup_init(struct sup *s, struct event_base *base, libxl_ctx *ctx,
-    struct kurad_conf *conf, struct audit *audit);
+    struct xswatch *xsw, struct kurad_conf *conf, struct audit *audit);
 void sup_free(struct sup *s);
 /* Adopts the domains that already run, then starts the service domain
  * and, once it is up (or failed), the client VM. */

@@ -23,10 +23,14 @@
 
 #include "device.h"
 #include "probe.h"
+#include "usbdesc.h"
 #include "xalloc.h"
 
 /* sysfs attributes are at most a page; the ones read here are tiny. */
 #define PROBE_ATTR_MAX 4096
+/* A device's raw descriptors: the kernel caps each configuration at 64 KiB,
+ * but real devices send a few hundred bytes. */
+#define PROBE_DESC_MAX 16384
 
 struct probe_ctx {
 	char sys[PATH_MAX]; /* realpath of ROOT/sys */
@@ -165,10 +169,11 @@ probe_is_subdir(const char *dir, const char *name)
 	return lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Reads all of fd (path) into buf, NUL-terminated. */
+/* Reads all of fd (path) into buf, NUL-terminated; its length (binary
+ * attributes may hold NULs) in *len_r if len_r is not NULL. */
 static int
 probe_read_fd(struct probe_ctx *c, int fd, const char *path, char *buf,
-    size_t size)
+    size_t size, size_t *len_r)
 {
 	size_t len = 0;
 	ssize_t r;
@@ -183,6 +188,8 @@ probe_read_fd(struct probe_ctx *c, int fd, const char *path, char *buf,
 		return probe_err(c, "%s: longer than %zu bytes", path,
 		    size - 1);
 	buf[len] = '\0';
+	if (len_r != NULL)
+		*len_r = len;
 	return 0;
 }
 
@@ -190,8 +197,8 @@ probe_read_fd(struct probe_ctx *c, int fd, const char *path, char *buf,
  * if it does not exist, or -1 (unreadable, too large, not a regular
  * file: a symlink or a FIFO in a copied tree). */
 static int
-probe_read(struct probe_ctx *c, const char *dir, const char *attr, char *buf,
-    size_t size)
+probe_read_len(struct probe_ctx *c, const char *dir, const char *attr,
+    char *buf, size_t size, size_t *len_r)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -211,10 +218,17 @@ probe_read(struct probe_ctx *c, const char *dir, const char *attr, char *buf,
 		probe_err(c, "%s: not a regular file", path);
 		goto out;
 	}
-	rc = probe_read_fd(c, fd, path, buf, size);
+	rc = probe_read_fd(c, fd, path, buf, size, len_r);
 out:
 	close(fd);
 	return rc;
+}
+
+static int
+probe_read(struct probe_ctx *c, const char *dir, const char *attr, char *buf,
+    size_t size)
+{
+	return probe_read_len(c, dir, attr, buf, size, NULL);
 }
 
 /* Strips trailing whitespace (sysfs's newline, SCSI's space padding). */
@@ -480,6 +494,35 @@ probe_usb_iface_list(struct probe_ctx *c, const char *dir, const char *name,
 	return 0;
 }
 
+/* A device the kernel has not configured (not authorized: kurad keeps
+ * devices so until the policy allows them) has no interface directories;
+ * its raw descriptors still say what its interfaces are.  Returns 0 with
+ * d->ifaces filled, 1 if the device is configured, or -1. */
+static int
+probe_usb_unconfigured(struct probe_ctx *c, const char *dir, struct device *d)
+{
+	unsigned char buf[PROBE_DESC_MAX];
+	char conf[16], err[128];
+	size_t len;
+	int r;
+
+	r = probe_read(c, dir, "bConfigurationValue", conf, sizeof(conf));
+	if (r != 0)
+		return r;
+	probe_rtrim(conf);
+	if (conf[0] != '\0')
+		return 1;
+	r = probe_read_len(c, dir, "descriptors", (char *)buf, sizeof(buf),
+	    &len);
+	if (r != 0)
+		return r == 1
+		    ? probe_err(c, "%s: unconfigured, no descriptors", dir)
+		    : -1;
+	if (usbdesc_parse(buf, len, d, err, sizeof(err)) == -1)
+		return probe_err(c, "%s/descriptors: %s", dir, err);
+	return 0;
+}
+
 /* Fills d->ifaces (in interface-number order) and d->optical.  More
  * interfaces than a descriptor holds is an error: describing a device
  * partially could hide the very interface a policy is about. */
@@ -493,6 +536,10 @@ probe_usb_ifaces(struct probe_ctx *c, const char *dir, struct device *d)
 
 	if (probe_usb_iface_list(c, dir, d->port, &ifs, &n) == -1)
 		goto out;
+	if (n == 0) {
+		rc = probe_usb_unconfigured(c, dir, d) == -1 ? -1 : 0;
+		goto out;
+	}
 	if (n > DEVICE_MAX_IFACES) {
 		probe_err(c, "%s: %zu interfaces, more than %d", dir, n,
 		    DEVICE_MAX_IFACES);

@@ -1,7 +1,8 @@
 /*
  * Unit tests for daemon/vmstate.c: every (state, event) pair, exact
  * states, actions and timers on the life-cycle paths kurad relies on,
- * crash-loop backoff and the why strings that end up in the logs.
+ * crash-loop backoff and the why strings that end up in the logs; and
+ * daemon/health.c, the words a guest may report about itself.
  */
 #include "config.h"
 
@@ -12,7 +13,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <errno.h>
 
+#include "health.h"
 #include "vmstate.h"
 
 #define NEVENTS ((int)VM_EV_ADOPTED + 1)
@@ -1080,11 +1083,35 @@ test_delay_edges(void **state)
 	    VM_ACT_ARM_TIMER | REP, 5000);
 }
 
+#define HP(s) health_parse(s, (int)sizeof(s) - 1)
+
+/* A guest's value is untrusted: exact words only. */
+static void
+test_health(void **state)
+{
+	assert_int_equal(HP("ready"), HEALTH_READY);
+	assert_int_equal(HP("starting"), HEALTH_STARTING);
+	assert_int_equal(HP("degraded"), HEALTH_DEGRADED);
+	assert_int_equal(health_parse(NULL, -ENOENT), HEALTH_NONE);
+	assert_int_equal(health_parse(NULL, -E2BIG), HEALTH_INVALID);
+	assert_int_equal(HP(""), HEALTH_INVALID);
+	assert_int_equal(HP("ready\n"), HEALTH_INVALID);
+	assert_int_equal(HP("READY"), HEALTH_INVALID);
+	assert_int_equal(HP("rea"), HEALTH_INVALID);
+	assert_int_equal(HP("ready\0x"), HEALTH_INVALID);
+	assert_int_equal(HP("none"), HEALTH_INVALID);
+	assert_int_equal(HP("invalid"), HEALTH_INVALID);
+	assert_string_equal(health_name(HEALTH_READY), "ready");
+	assert_string_equal(health_name(HEALTH_NONE), "none");
+	assert_string_equal(health_name((enum health)99), "invalid");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_policy_default),
 		cmocka_unit_test(test_all_pairs_invariants),
 		cmocka_unit_test(test_all_pairs_exact),

@@ -45,6 +45,11 @@ say() {
 	ctl_send "SAY $*"
 }
 
+# figure TEXT: a measurement, printed and kept in the host's summary.
+figure() {
+	say "figure: $*"
+}
+
 # fail REASON: ends the scenario with a verdict of FAIL.
 fail() {
 	log "FAIL: $*"
@@ -162,6 +167,8 @@ diagnostics() {
 		guest_console "${d%.log}" 20
 	done
 	tail -n 20 /var/log/xen/qemu-dm-*.log 2> /dev/null
+	# An HVM client's serial console (kurad_config hvm).
+	tail -n 30 /var/log/xen/client-serial.log 2> /dev/null
 	tail -n 30 /var/log/xen/xl-*.log /var/log/xen/libxl-driver.log 2> /dev/null
 }
 
@@ -179,7 +186,7 @@ cleanup_domains() {
 	for id in $(xl list 2> /dev/null | awk 'NR > 2 { print $2 }'); do
 		xl destroy "$id" 2> /dev/null
 	done
-	rm -f /var/log/xen/console/guest-*.log
+	rm -f /var/log/xen/console/guest-*.log /var/log/xen/client-serial.log
 }
 
 # --- kurad ---
