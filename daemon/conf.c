@@ -26,6 +26,9 @@ enum conf_key_id {
 	CK_RESTART_DELAY_MAX,
 	CK_STABLE_TIME,
 	CK_STOP_TIMEOUT,
+	CK_POLICY,
+	CK_POLICY_KEY,
+	CK_LOCATION,
 	CK__COUNT,
 };
 
@@ -33,6 +36,7 @@ static const char *conf_check_path(const char *v);
 static const char *conf_check_socket(const char *v);
 static const char *conf_check_group(const char *v);
 static const char *conf_check_file(const char *v);
+static const char *conf_check_location(const char *v);
 
 /* clang-format off */
 #define CONF_STRING(name, check, def) { name, check, def, 0, 0, 0 }
@@ -50,6 +54,14 @@ static const struct conf_key {
 } conf_keys[CK__COUNT] = {
 	[CK_SOCKET] =
 	    CONF_STRING("socket", conf_check_socket, "/run/kura/kurad.sock"),
+	/* The signed device policy and the key it must be signed with;
+	 * relative to the configuration's directory. */
+	[CK_POLICY] = CONF_STRING("policy", conf_check_file, "policy.signed"),
+	[CK_POLICY_KEY] =
+	    CONF_STRING("policy_key", conf_check_file, "policy.pub"),
+	/* Where the laptop is, for the policy's on-lan/off-lan conditions,
+	 * until kura-server tells it. */
+	[CK_LOCATION] = CONF_STRING("location", conf_check_location, "off-lan"),
 	[CK_CONTROL_GROUP] =
 	    CONF_STRING("control_group", conf_check_group, "kura"),
 	[CK_AUDIT_LOG] = CONF_STRING("audit_log", conf_check_path,
@@ -136,6 +148,14 @@ static const char *
 conf_check_file(const char *v)
 {
 	return v[0] != '\0' ? NULL : "the path of a domain file";
+}
+
+static const char *
+conf_check_location(const char *v)
+{
+	return strcmp(v, "on-lan") == 0 || strcmp(v, "off-lan") == 0
+	    ? NULL
+	    : "\"on-lan\" or \"off-lan\"";
 }
 
 const char *
@@ -227,6 +247,12 @@ conf_apply(struct kurad_conf *c, const struct conf_values *v)
 	c->control_group = conf_strdup(v->s[CK_CONTROL_GROUP]);
 	c->audit_log = conf_strdup(v->s[CK_AUDIT_LOG]);
 	c->shutdown_timeout = (int)v->n[CK_SHUTDOWN_TIMEOUT];
+	if (v->s[CK_POLICY] != NULL)
+		c->policy_path = conf_resolve(c->path, v->s[CK_POLICY]);
+	if (v->s[CK_POLICY_KEY] != NULL)
+		c->policy_key = conf_resolve(c->path, v->s[CK_POLICY_KEY]);
+	c->on_lan = v->s[CK_LOCATION] != NULL &&
+	    strcmp(v->s[CK_LOCATION], "on-lan") == 0;
 	for (r = 0; r < CONF_ROLE__COUNT; r++) {
 		rk = &conf_roles[r];
 		dom = &c->dom[r];
@@ -327,6 +353,8 @@ conf_free(struct kurad_conf *c)
 	free(c->socket_path);
 	free(c->control_group);
 	free(c->audit_log);
+	free(c->policy_path);
+	free(c->policy_key);
 	for (r = 0; r < CONF_ROLE__COUNT; r++) {
 		free(c->dom[r].path);
 		libxl_domain_config_dispose(&c->dom[r].cfg);
@@ -382,6 +410,9 @@ conf_print(const struct kurad_conf *c, FILE *fp)
 	fprintf(fp, "control_group %s\n", c->control_group);
 	fprintf(fp, "audit_log %s\n", c->audit_log);
 	fprintf(fp, "shutdown_timeout %d\n", c->shutdown_timeout);
+	fprintf(fp, "policy %s\n", c->policy_path ? c->policy_path : "-");
+	fprintf(fp, "policy_key %s\n", c->policy_key ? c->policy_key : "-");
+	fprintf(fp, "location %s\n", c->on_lan ? "on-lan" : "off-lan");
 	for (r = 0; r < CONF_ROLE__COUNT; r++)
 		conf_print_domain(&c->dom[r], fp);
 }

@@ -40,6 +40,9 @@ struct kurad_conf {
 				 may act, like root; others read status */
 	char *audit_log;      /* audit_log, default /var/log/kura/audit.log */
 	int shutdown_timeout; /* shutdown_timeout (s), default 60 */
+	char *policy_path;    /* policy: the signed device policy */
+	char *policy_key;     /* policy_key: the public key it is signed with */
+	int on_lan;           /* location = "on-lan" (default off-lan) */
 	struct conf_domain dom[CONF_ROLE__COUNT];
 };
 

@@ -36,9 +36,12 @@ struct ctl_client {
 	TAILQ_ENTRY(ctl_client) entry;
 };
 
+struct devices;
+
 struct control {
 	struct event_base *base;
 	struct sup *sup;
+	struct devices *devs; /* NULL until kurad decides on devices */
 	struct audit *audit;
 	char *path;
 	char *group;

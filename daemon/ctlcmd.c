@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "devices.h"
 #include "log.h"
 
 /* The role named by args.vm: only the client VM is an admin's to drive
@@ -141,8 +142,20 @@ ctlcmd_shutdown(struct ctl_client *cl, json_t *args, json_t **result)
 	return 0;
 }
 
+/* Devices and the decisions on them: everyone may see why a stick does
+ * not show up. */
+static int
+ctlcmd_device_list(struct ctl_client *cl, json_t *args, json_t **result)
+{
+	if (cl->ctl->devs == NULL)
+		return -ENODEV;
+	*result = json_pack("{s:o}", "devices", devices_json(cl->ctl->devs));
+	return 0;
+}
+
 // clang-format off
 static const struct ctl_cmd ctlcmd_table[] = {
+	{ "device.list",	0,		ctlcmd_device_list },
 	{ "events",		0,		ctlcmd_events },
 	{ "service.restart",	CTL_ADMIN,	ctlcmd_service_restart },
 	{ "service.status",	CTL_ADMIN,	ctlcmd_service_status },

@@ -356,6 +356,46 @@ usage:
 }
 
 static void
+kuractl_show_devices(json_t *r)
+{
+	char rule[96];
+	json_t *d;
+	size_t i;
+
+	printf("%-12s %-8s %-10s %-20s %-5s %-16s %s\n", "ID", "STATE",
+	    "VERDICT", "RULE", "VDEV", "SERIAL", "DEVICE");
+	json_array_foreach(json_object_get(r, "devices"), i, d)
+	{
+		if (kuractl_int(d, "line") > 0)
+			snprintf(rule, sizeof(rule), "%s:%lld",
+			    kuractl_str(d, "rule"),
+			    (long long)kuractl_int(d, "line"));
+		else
+			snprintf(rule, sizeof(rule), "%s",
+			    kuractl_str(d, "rule"));
+		printf("%-12s %-8s %-10s %-20s %-5s %-16s %s\n",
+		    kuractl_str(d, "id"), kuractl_str(d, "state"),
+		    kuractl_str(d, "verdict"), rule,
+		    *kuractl_str(d, "vdev") ? kuractl_str(d, "vdev") : "-",
+		    *kuractl_str(d, "serial") ? kuractl_str(d, "serial") : "-",
+		    kuractl_str(d, "description"));
+	}
+}
+
+static int
+kuractl_device(int argc, char **argv)
+{
+	static const char usage[] = "device list [--json]";
+
+	if (argc < 2 || kuractl_flags(argc - 1, argv + 1, usage, NULL) == -1 ||
+	    strcmp(argv[1], "list") != 0) {
+		fprintf(stderr, "usage: kuractl %s\n", usage);
+		return CLI_EXIT_USAGE;
+	}
+	return kuractl_show("device.list", NULL, kuractl_show_devices);
+}
+
+static void
 kuractl_print_event(const struct proto_message *m)
 {
 	json_t *d = m->data;
@@ -415,6 +455,8 @@ static const struct cli_command kuractl_commands[] = {
 	    "the client VM" },
 	{ "service", kuractl_service, "status|restart",
 	    "the service domain (root or group kura)" },
+	{ "device", kuractl_device, "list",
+	    "devices and the policy's decisions" },
 	{ "events", kuractl_events, "[--json]", "follow state changes live" },
 	{ "shutdown", kuractl_shutdown, "",
 	    "stop the client VM, then the service domain, then kurad" },

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "control.h"
+#include "devices.h"
 #include "kurad.h"
 #include "log.h"
 #include "sup.h"
@@ -45,6 +46,8 @@ struct kurad {
 	int have_xsw;
 	struct sup sup;
 	int have_sup;
+	struct devices devs;
+	int have_devs;
 	struct control control;
 	int have_control;
 };
@@ -136,6 +139,8 @@ kurad_free(struct kurad *k)
 	/* Everything that holds libxl registrations goes before the ctx. */
 	if (k->have_control)
 		control_close(&k->control);
+	if (k->have_devs)
+		devices_close(&k->devs);
 	if (k->have_sup)
 		sup_free(&k->sup);
 	if (k->have_xsw)
@@ -184,6 +189,9 @@ kurad_report(void *arg, const struct sup_dom *d, const char *event,
 	if (k->have_control)
 		control_broadcast(&k->control, event, data,
 		    d->role == CONF_SERVICE);
+	if (k->have_devs && d->role == CONF_CLIENT &&
+	    strcmp(event, "domain") == 0)
+		devices_client_changed(&k->devs);
 }
 
 static void
@@ -203,7 +211,8 @@ kurad_host_shutdown(void *arg)
 	sup_shutdown(&k->sup);
 }
 
-/* Xen (libxl, xenstore), the supervisor and the control socket. */
+/* Xen (libxl, xenstore), the supervisor, devices and the control
+ * socket. */
 static int
 kurad_setup(struct kurad *k)
 {
@@ -221,11 +230,16 @@ kurad_setup(struct kurad *k)
 	k->sup.report = kurad_report;
 	k->sup.stopped = kurad_stopped;
 	k->sup.arg = k;
+	if (devices_open(&k->devs, k->base, k->ctx, &k->sup, &k->audit,
+		&k->conf) == -1)
+		return -1;
+	k->have_devs = 1;
 	if (control_open(&k->control, k->base, &k->sup, &k->audit,
 		k->conf.socket_path, k->conf.control_group) == -1)
 		return -1;
 	k->have_control = 1;
 	k->control.shutdown = kurad_host_shutdown;
+	k->control.devs = &k->devs;
 	k->control.arg = k;
 	return 0;
 }

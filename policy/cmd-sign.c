@@ -102,27 +102,12 @@ out:
 	return rc;
 }
 
-/* The inner policy must also compile: a signed but broken policy is as
- * useless to kurad as an unsigned one. */
-static struct policy *
-cmd_verify_compile(json_t *pol, char *err, size_t errlen)
-{
-	struct policy_error perr;
-	struct policy *p = policy_compile(pol, &perr);
-
-	if (p == NULL)
-		snprintf(err, errlen, "signed policy does not compile: %.200s",
-		    perr.msg);
-	return p;
-}
-
 static void
 cmd_verify_report(const struct cmd_opts *o, const struct policy *p,
-    EVP_PKEY *key, const char *path)
+    const char *id, const char *path)
 {
-	char id[17] = "", sha[65] = "";
+	char sha[65] = "";
 
-	sign_key_id(key, id, sizeof(id));
 	sign_sha256_hex(p->canonical, sha, sizeof(sha));
 	if (o->json)
 		cmd_print_json(
@@ -143,11 +128,8 @@ cmd_verify(int argc, char **argv)
 	    "[--installed-sha256 HEX] [--json] SIGNED";
 	struct sign_installed inst = { -1, NULL };
 	struct policy *p = NULL;
-	EVP_PKEY *key = NULL;
-	json_t *env = NULL, *pol = NULL;
 	struct cmd_opts o;
-	json_error_t jerr;
-	char err[256] = "";
+	char err[256] = "", id[17] = "";
 	int first, rc = CLI_EXIT_FAIL;
 
 	if ((first = cmd_start(argc, argv, &o, usage, 1, 1)) < 0)
@@ -158,18 +140,11 @@ cmd_verify(int argc, char **argv)
 	}
 	inst.version = o.installed_version;
 	inst.sha256 = o.installed_sha256;
-	if ((key = sign_load_public(o.pubkey, err, sizeof(err))) == NULL)
+	p = load_signed_policy(argv[first], o.pubkey, &inst, id, sizeof(id),
+	    err, sizeof(err));
+	if (p == NULL)
 		goto out;
-	if ((env = json_load_file(argv[first], JSON_REJECT_DUPLICATES,
-		 &jerr)) == NULL) {
-		snprintf(err, sizeof(err), "%d:%d: %s", jerr.line, jerr.column,
-		    jerr.text);
-		goto out;
-	}
-	if (sign_verify(env, key, &inst, &pol, err, sizeof(err)) == -1 ||
-	    (p = cmd_verify_compile(pol, err, sizeof(err))) == NULL)
-		goto out;
-	cmd_verify_report(&o, p, key, argv[first]);
+	cmd_verify_report(&o, p, id, argv[first]);
 	rc = CLI_EXIT_OK;
 out:
 	if (rc != CLI_EXIT_OK && o.json)
@@ -179,8 +154,5 @@ out:
 		fprintf(stderr, "kura-policy: verify: %s: %s\n", argv[first],
 		    err);
 	policy_free(p);
-	json_decref(pol);
-	json_decref(env);
-	EVP_PKEY_free(key);
 	return rc;
 }

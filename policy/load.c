@@ -8,6 +8,7 @@
 
 #include "load.h"
 #include "parse.h"
+#include "sign.h"
 #include "xalloc.h"
 
 /* The whole file, NUL-terminated; NULL with a message in err. */
@@ -90,5 +91,48 @@ load_policy(const char *path, struct diags *d)
 	if (p == NULL)
 		diags_add(d, DIAG_ERROR, path, 0, 0, "%s", perr.msg);
 	json_decref(j);
+	return p;
+}
+
+/* The inner policy must also compile: a signed but broken policy is as
+ * useless to kurad as an unsigned one. */
+static struct policy *
+load_compile_signed(json_t *pol, char *err, size_t errlen)
+{
+	struct policy_error perr;
+	struct policy *p = policy_compile(pol, &perr);
+
+	if (p == NULL)
+		snprintf(err, errlen, "signed policy does not compile: %.200s",
+		    perr.msg);
+	return p;
+}
+
+struct policy *
+load_signed_policy(const char *path, const char *pubkey,
+    const struct sign_installed *inst, char *keyid, size_t keyidlen, char *err,
+    size_t errlen)
+{
+	struct policy *p = NULL;
+	EVP_PKEY *key = NULL;
+	json_t *env = NULL, *pol = NULL;
+	json_error_t jerr;
+
+	if ((key = sign_load_public(pubkey, err, errlen)) == NULL)
+		goto out;
+	if (keyid != NULL)
+		sign_key_id(key, keyid, keyidlen);
+	if ((env = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) ==
+	    NULL) {
+		snprintf(err, errlen, "%d:%d: %s", jerr.line, jerr.column,
+		    jerr.text);
+		goto out;
+	}
+	if (sign_verify(env, key, inst, &pol, err, errlen) == 0)
+		p = load_compile_signed(pol, err, errlen);
+out:
+	json_decref(pol);
+	json_decref(env);
+	EVP_PKEY_free(key);
 	return p;
 }

@@ -12,11 +12,20 @@
 
 #include "diag.h"
 #include "policy.h"
+#include "sign.h"
 
 #define LOAD_MAX_BYTES (16u << 20)
 
 char *load_file(const char *path, size_t *len_r, char *err, size_t errlen);
 json_t *load_policy_json(const char *path, struct diags *d);
 struct policy *load_policy(const char *path, struct diags *d);
+
+/* A signed policy file (kura-policy sign): format, key, signature,
+ * rollback against inst, and that the policy compiles.  keyid (17 bytes)
+ * gets the key's id if not NULL.  Returns the policy, or NULL with the
+ * reason in err. */
+struct policy *load_signed_policy(const char *path, const char *pubkey,
+    const struct sign_installed *inst, char *keyid, size_t keyidlen, char *err,
+    size_t errlen);
 
 #endif

@@ -760,6 +760,25 @@ probe_open_root(struct probe_ctx *c, const char *root)
 	return 0;
 }
 
+static void
+probe_ctx_init(struct probe_ctx *c, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof(*c));
+	c->err = err;
+	c->errlen = errlen;
+}
+
+static void
+probe_ctx_free(struct probe_ctx *c)
+{
+	size_t i;
+
+	free(c->devs);
+	for (i = 0; i < c->nusbdirs; i++)
+		free(c->usbdirs[i]);
+	free(c->usbdirs);
+}
+
 int
 probe_sysfs(const char *root, struct device **devs_r, size_t *n_r, char *err,
     size_t errlen)
@@ -768,9 +787,7 @@ probe_sysfs(const char *root, struct device **devs_r, size_t *n_r, char *err,
 	size_t i;
 	int rc = -1;
 
-	memset(&c, 0, sizeof(c));
-	c.err = err;
-	c.errlen = errlen;
+	probe_ctx_init(&c, err, errlen);
 	*devs_r = NULL;
 	*n_r = 0;
 	/* USB first: block devices below a USB device are left to it. */
@@ -789,9 +806,32 @@ probe_sysfs(const char *root, struct device **devs_r, size_t *n_r, char *err,
 	c.devs = NULL;
 	rc = 0;
 out:
-	free(c.devs);
-	for (i = 0; i < c.nusbdirs; i++)
-		free(c.usbdirs[i]);
-	free(c.usbdirs);
+	probe_ctx_free(&c);
+	return rc;
+}
+
+int
+probe_usb_one(const char *root, const char *dir, struct device *d, char *err,
+    size_t errlen)
+{
+	struct probe_ctx c;
+	const char *name = strrchr(dir, '/');
+	int rc = -1;
+
+	probe_ctx_init(&c, err, errlen);
+	if (name == NULL || name[1] == '\0') {
+		probe_err(&c, "%s: not a device directory", dir);
+		goto out;
+	}
+	name++;
+	if (probe_open_root(&c, root) == -1 ||
+	    probe_check_name(&c, dir, name) == -1 ||
+	    probe_usb_device(&c, name, dir) == -1)
+		goto out;
+	*d = c.devs[0];
+	device_classify(d);
+	rc = 0;
+out:
+	probe_ctx_free(&c);
 	return rc;
 }

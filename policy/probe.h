@@ -17,4 +17,10 @@
 int probe_sysfs(const char *root, struct device **devs_r, size_t *n_r,
     char *err, size_t errlen);
 
+/* One USB device (not an interface) at its real sysfs directory dir
+ * under root, as kurad sees it on a hot-plug event.  Returns 0 with *d
+ * filled and classified, or -1 with a message in err. */
+int probe_usb_one(const char *root, const char *dir, struct device *d,
+    char *err, size_t errlen);
+
 #endif

@@ -12,9 +12,10 @@
 
 #include "control.h"
 
-/* What an employee (not root, not in the control group) may do. */
-static const char *const control_readers[] = { "events", "status", "version",
-	"vm.list" };
+/* What an employee (not root, not in the control group) may do: read,
+ * including why a stick of theirs is denied. */
+static const char *const control_readers[] = { "device.list", "events",
+	"status", "version", "vm.list" };
 
 static int
 control_is_reader(const char *name)

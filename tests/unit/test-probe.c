@@ -568,10 +568,44 @@ test_live(void **state)
 	free(devs);
 }
 
+#define UNCONF TOP_SRCDIR "/tests/fixtures/sysfs-unconfigured"
+
+/* A device kurad has not authorized: interfaces from its descriptors,
+ * through the whole tree and through probe_usb_one (kurad's path). */
+static void
+test_unconfigured(void **state)
+{
+	struct device *devs = NULL, one;
+	size_t n = 0;
+	char err[512] = "";
+
+	(void)state;
+	if (probe_sysfs(UNCONF, &devs, &n, err, sizeof(err)) != 0)
+		fail_msg("probe: %s", err);
+	assert_int_equal(n, 1);
+	assert_string_equal(devs[0].id, "usb:1-1");
+	assert_int_equal(devs[0].nifaces, 2);
+	assert_int_equal(devs[0].ifaces[0], DEVICE_TRIPLE(3, 1, 1));
+	assert_int_equal(devs[0].ifaces[1], DEVICE_TRIPLE(8, 6, 0x50));
+	assert_true(devs[0].composite);
+	if (probe_usb_one(UNCONF,
+		UNCONF "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1", &one,
+		err, sizeof(err)) != 0)
+		fail_msg("probe_usb_one: %s", err);
+	assert_memory_equal(&one, &devs[0], sizeof(one));
+	assert_int_equal(probe_usb_one(UNCONF, UNCONF "/sys/nowhere/1-9", &one,
+			     err, sizeof(err)),
+	    -1);
+	assert_int_equal(probe_usb_one(UNCONF, "/", &one, err, sizeof(err)),
+	    -1);
+	free(devs);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest fixture[] = {
+		cmocka_unit_test(test_unconfigured),
 		cmocka_unit_test(test_ids_in_order),
 		cmocka_unit_test(test_usb_stick),
 		cmocka_unit_test(test_usb_dvd),

@@ -5,11 +5,22 @@
  *   kura-xentest create NAME KERNEL RAMDISK CMDLINE [MEMORY_MB]
  *   kura-xentest destroy NAME
  *   kura-xentest list
+ *   kura-xentest xs-wait SECONDS PATH     prints PATH's value once it exists
+ *   kura-xentest wait-alive SECONDS NAME  prints the domid of domain NAME
+ *                                         once it has written data/alive
+ *
+ * The waits block on a xenstore watch: a polling loop of xl or
+ * xenstore-read costs a third of a second of CPU per exec under TCG.
  */
 #include "config.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <xenstore.h>
 
 #include "cli.h"
 #include "log.h"
@@ -112,11 +123,112 @@ out:
 	return rc;
 }
 
+/* Prints what cond finds (and returns 0) once it finds something; checks
+ * when the watch on path is set and after every event, until SECONDS. */
+static int
+xentest_wait(const char *secs, const char *path,
+    int (*cond)(struct xs_handle *, const char *), const char *arg)
+{
+	struct xs_handle *xs = xs_open(0);
+	struct pollfd pfd;
+	time_t end = time(NULL) + atoi(secs);
+	unsigned int n;
+	char **v;
+	int rc = CLI_EXIT_FAIL;
+
+	if (xs == NULL || !xs_watch(xs, path, "w")) {
+		perror("kura-xentest: xenstore");
+		goto out;
+	}
+	pfd.fd = xs_fileno(xs);
+	pfd.events = POLLIN;
+	while (time(NULL) < end) {
+		if (poll(&pfd, 1, 1000) <= 0)
+			continue;
+		if ((v = xs_read_watch(xs, &n)) == NULL)
+			continue;
+		free(v);
+		if (cond(xs, arg) == 0) {
+			rc = CLI_EXIT_OK;
+			break;
+		}
+	}
+out:
+	if (xs != NULL)
+		xs_close(xs);
+	return rc;
+}
+
+static int
+xentest_path_exists(struct xs_handle *xs, const char *path)
+{
+	unsigned int len;
+	char *v = xs_read(xs, XBT_NULL, path, &len);
+
+	if (v == NULL)
+		return -1;
+	printf("%s\n", v);
+	free(v);
+	return 0;
+}
+
+static int
+xentest_alive(struct xs_handle *xs, const char *name)
+{
+	char path[128], *v;
+	unsigned int i, n, len;
+	char **doms = xs_directory(xs, XBT_NULL, "/local/domain", &n);
+	int rc = -1;
+
+	for (i = 0; doms != NULL && i < n && rc == -1; i++) {
+		snprintf(path, sizeof(path), "/local/domain/%s/name", doms[i]);
+		if ((v = xs_read(xs, XBT_NULL, path, &len)) == NULL)
+			continue;
+		if (strcmp(v, name) == 0) {
+			snprintf(path, sizeof(path),
+			    "/local/domain/%s/data/alive", doms[i]);
+			free(v);
+			if ((v = xs_read(xs, XBT_NULL, path, &len)) != NULL) {
+				printf("%s\n", doms[i]);
+				rc = 0;
+			}
+		}
+		free(v);
+	}
+	free(doms);
+	return rc;
+}
+
+static int
+xentest_xs_wait(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: kura-xentest xs-wait SECONDS PATH\n");
+		return CLI_EXIT_USAGE;
+	}
+	return xentest_wait(argv[1], argv[2], xentest_path_exists, argv[2]);
+}
+
+static int
+xentest_wait_alive(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr,
+		    "usage: kura-xentest wait-alive SECONDS NAME\n");
+		return CLI_EXIT_USAGE;
+	}
+	return xentest_wait(argv[1], "/local/domain", xentest_alive, argv[2]);
+}
+
 static const struct cli_command xentest_commands[] = {
 	{ "create", xentest_create, "NAME KERNEL RAMDISK CMDLINE [MB]",
 	    "create and unpause a PV domain" },
 	{ "destroy", xentest_destroy, "NAME", "destroy a domain" },
 	{ "list", xentest_list, "", "list domains" },
+	{ "xs-wait", xentest_xs_wait, "SECONDS PATH",
+	    "print PATH's value once it exists" },
+	{ "wait-alive", xentest_wait_alive, "SECONDS NAME",
+	    "print domain NAME's id once it is alive" },
 };
 
 static const struct cli_program xentest_program = {

@@ -1,5 +1,5 @@
 # Scenario: kurad starts the service domain, then the client VM; status for root, an admin and an employee (who cannot stop anything); the service domain is hidden; garbage on the control socket leaves kurad alive
-# timeout: 200
+# timeout: 300
 
 run() {
 	local svc cli out rc

@@ -1,0 +1,401 @@
+/* devices.c: deciding on devices and carrying the decisions out (see
+ * devices.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "attach.h"
+#include "devices.h"
+#include "load.h"
+#include "log.h"
+#include "probe.h"
+#include "usbauth.h"
+#include "xalloc.h"
+
+static const char *const devices_state_names[] = {
+	[DEV_DENIED] = "denied",
+	[DEV_DOM0] = "dom0",
+	[DEV_WAITING] = "waiting",
+	[DEV_ATTACHED] = "attached",
+	[DEV_NO_PATH] = "no-path",
+};
+
+const char *
+devices_state_name(enum dev_state s)
+{
+	return (unsigned)s <= DEV_NO_PATH ? devices_state_names[s] : "?";
+}
+
+/* One word per verdict, for tables and scripts. */
+static const char *
+devices_verdict(enum policy_verdict v)
+{
+	switch (v) {
+	case POLICY_ALLOW_RO:
+		return "read-only";
+	case POLICY_ALLOW_RW:
+		return "read-write";
+	case POLICY_ALLOW_BURN:
+		return "burn";
+	default:
+		return "deny";
+	}
+}
+
+static json_t *
+devices_dev_json(const struct dev *dv)
+{
+	char desc[256];
+
+	device_describe(&dv->d, desc, sizeof(desc));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "id",
+	    dv->d.id, "description", desc, "serial", dv->d.serial, "state",
+	    devices_state_name(dv->state), "verdict",
+	    devices_verdict(dv->verdict), "rule", dv->rule, "line", dv->line,
+	    "disk", dv->disk, "vdev", dv->vdev);
+}
+
+json_t *
+devices_json(const struct devices *ds)
+{
+	json_t *a = json_array();
+	struct dev *dv;
+
+	TAILQ_FOREACH (dv, &ds->list, link)
+		json_array_append_new(a, devices_dev_json(dv));
+	return a;
+}
+
+/* One line in the audit log: what happened to which device, and why. */
+static void
+devices_audit(struct devices *ds, const struct dev *dv, const char *action)
+{
+	json_t *j = devices_dev_json(dv);
+
+	json_object_set_new(j, "action", json_string(action));
+	json_object_set_new(j, "target",
+	    json_string(policy_target_name(dv->target)));
+	json_object_set_new(j, "port", json_string(dv->d.port));
+	if (dv->state == DEV_ATTACHED)
+		json_object_set_new(j, "domid", json_integer(dv->domid));
+	audit_write(ds->audit, "device", j);
+}
+
+static void
+devices_context(const struct devices *ds, struct policy_context *ctx)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->location = ds->conf->on_lan ? POLICY_ON_LAN : POLICY_OFF_LAN;
+	ctx->weekday = (tm.tm_wday + 6) % 7;
+	ctx->minute = tm.tm_hour * 60 + tm.tm_min;
+}
+
+static void
+devices_decide(struct devices *ds, struct dev *dv)
+{
+	struct policy_context ctx;
+	struct policy_decision dec;
+
+	dv->verdict = POLICY_DENY;
+	dv->target = POLICY_TARGET_CLIENT;
+	dv->rule[0] = '\0';
+	dv->line = 0;
+	if (ds->policy == NULL) {
+		snprintf(dv->rule, sizeof(dv->rule), "(no policy)");
+		return;
+	}
+	devices_context(ds, &ctx);
+	if (policy_decide(ds->policy, &ctx, &dv->d, &dec) == -1)
+		return;
+	dv->verdict = dec.verdict;
+	dv->target = dec.target;
+	if (dec.rule != NULL) {
+		snprintf(dv->rule, sizeof(dv->rule), "%s", dec.rule->id);
+		dv->line = dec.rule->line;
+	} else {
+		snprintf(dv->rule, sizeof(dv->rule), "(default)");
+	}
+}
+
+/* A device made only of storage (or optical) interfaces reaches the
+ * client VM as its disk; anything else needs USB passthrough. */
+static int
+devices_is_storage(const struct device *d)
+{
+	uint32_t disk =
+	    1u << DEVICE_KIND_USB_STORAGE | 1u << DEVICE_KIND_OPTICAL;
+
+	return d->kinds != 0 && (d->kinds & ~disk) == 0;
+}
+
+static const char *
+devices_vdev(struct devices *ds, char *buf, size_t len)
+{
+	struct dev *dv;
+	char c;
+
+	/* xvdi and up: removable devices, clear of the client's own. */
+	for (c = 'i'; c <= 'z'; c++) {
+		snprintf(buf, len, "xvd%c", c);
+		TAILQ_FOREACH (dv, &ds->list, link)
+			if (strcmp(dv->vdev, buf) == 0)
+				break;
+		if (dv == NULL)
+			return buf;
+	}
+	return NULL;
+}
+
+/* Gives a waiting device's disk to the client VM if it runs. */
+static void
+devices_attach(struct devices *ds, struct dev *dv)
+{
+	const struct sup_dom *cli = &ds->sup->dom[CONF_CLIENT];
+	struct attach_disk a = { 0 };
+	char pdev[64], vdev[16];
+
+	if (dv->state != DEV_WAITING || dv->disk[0] == '\0' ||
+	    cli->sm.state != VM_RUNNING || cli->domid == SUP_NODOM)
+		return;
+	if (devices_vdev(ds, vdev, sizeof(vdev)) == NULL) {
+		log_warnx("%s: no free virtual disk name", dv->d.id);
+		return;
+	}
+	snprintf(pdev, sizeof(pdev), "/dev/%s", dv->disk);
+	a.pdev = pdev;
+	a.vdev = vdev;
+	a.readonly = dv->verdict == POLICY_ALLOW_RO;
+	a.cdrom = dv->d.optical;
+	if (attach_disk_add(ds->ctx, cli->domid, &a) == -1)
+		return;
+	snprintf(dv->vdev, sizeof(dv->vdev), "%s", vdev);
+	dv->domid = cli->domid;
+	dv->state = DEV_ATTACHED;
+	log_info("%s: %s is %s of %s (%s)", dv->d.id, pdev, vdev, cli->name,
+	    a.readonly || a.cdrom ? "read-only" : "read-write");
+	devices_audit(ds, dv, "attach");
+}
+
+/* Takes the device back from the client VM: cleanly if the guest lets
+ * go, else at once. */
+static void
+devices_detach(struct devices *ds, struct dev *dv, const char *why)
+{
+	if (dv->state != DEV_ATTACHED)
+		return;
+	if (attach_disk_remove(ds->ctx, dv->domid, dv->vdev, 0) == -1)
+		attach_disk_remove(ds->ctx, dv->domid, dv->vdev, 1);
+	log_info("%s: %s detached from domain %u: %s", dv->d.id, dv->vdev,
+	    dv->domid, why);
+	dv->state = DEV_WAITING;
+	devices_audit(ds, dv, why);
+	dv->vdev[0] = '\0';
+}
+
+static void
+devices_apply(struct devices *ds, struct dev *dv)
+{
+	if (dv->verdict == POLICY_DENY) {
+		dv->state = DEV_DENIED;
+		if (usbauth_get(dv->syspath) != 0)
+			usbauth_set(dv->syspath, 0);
+		return;
+	}
+	if (dv->target == POLICY_TARGET_NONE ||
+	    (dv->d.kinds & 1u << DEVICE_KIND_HUB)) {
+		dv->state = DEV_DOM0;
+	} else if (devices_is_storage(&dv->d)) {
+		dv->state = DEV_WAITING;
+	} else {
+		/* USB passthrough to an HVM client comes next. */
+		dv->state = DEV_NO_PATH;
+		log_warnx("%s: allowed, but kura cannot give this kind of "
+			  "device to the client VM yet: kept from dom0",
+		    dv->d.id);
+		return;
+	}
+	if (usbauth_get(dv->syspath) != 1)
+		usbauth_set(dv->syspath, 1);
+}
+
+static struct dev *
+devices_find(struct devices *ds, const char *syspath, const char *disk)
+{
+	struct dev *dv;
+
+	TAILQ_FOREACH (dv, &ds->list, link) {
+		if (syspath != NULL && strcmp(dv->syspath, syspath) == 0)
+			return dv;
+		if (disk != NULL && strcmp(dv->disk, disk) == 0)
+			return dv;
+	}
+	return NULL;
+}
+
+static void
+devices_usb_add(struct devices *ds, const struct devmon_event *ev)
+{
+	struct dev *dv;
+	char err[256], desc[256];
+
+	if (strncmp(ev->sysname, "usb", 3) == 0) {
+		usbauth_lockdown_hub(ev->syspath); /* a new bus */
+		return;
+	}
+	if (devices_find(ds, ev->syspath, NULL) != NULL)
+		return; /* coldplug and a uevent both reported it */
+	dv = xcalloc(1, sizeof(*dv));
+	snprintf(dv->syspath, sizeof(dv->syspath), "%s", ev->syspath);
+	if (probe_usb_one("/", ev->syspath, &dv->d, err, sizeof(err)) == -1) {
+		/* Unreadable is denied: never guess about a device. */
+		log_warnx("%s: %s", ev->sysname, err);
+		snprintf(dv->d.id, sizeof(dv->d.id), "usb:%s", ev->sysname);
+		usbauth_set(ev->syspath, 0);
+		free(dv);
+		return;
+	}
+	devices_decide(ds, dv);
+	devices_apply(ds, dv);
+	TAILQ_INSERT_TAIL(&ds->list, dv, link);
+	device_describe(&dv->d, desc, sizeof(desc));
+	log_info("%s: %s: %s by %s (line %d): %s", dv->d.id, desc,
+	    devices_verdict(dv->verdict), dv->rule, dv->line,
+	    devices_state_name(dv->state));
+	devices_audit(ds, dv, "plug");
+}
+
+static void
+devices_usb_remove(struct devices *ds, const struct devmon_event *ev)
+{
+	struct dev *dv = devices_find(ds, ev->syspath, NULL);
+
+	if (dv == NULL)
+		return;
+	devices_detach(ds, dv, "unplugged");
+	TAILQ_REMOVE(&ds->list, dv, link);
+	log_info("%s: unplugged", dv->d.id);
+	devices_audit(ds, dv, "unplug");
+	free(dv);
+}
+
+static void
+devices_disk(struct devices *ds, const struct devmon_event *ev)
+{
+	struct dev *dv;
+
+	if (ev->action == DEVMON_REMOVE) {
+		if ((dv = devices_find(ds, NULL, ev->sysname)) != NULL) {
+			devices_detach(ds, dv, "disk gone");
+			dv->disk[0] = '\0';
+		}
+		return;
+	}
+	if (ev->action != DEVMON_ADD || ev->usb_syspath[0] == '\0' ||
+	    (dv = devices_find(ds, ev->usb_syspath, NULL)) == NULL)
+		return; /* dom0's own disks are not kura's to give */
+	snprintf(dv->disk, sizeof(dv->disk), "%s", ev->sysname);
+	devices_attach(ds, dv);
+}
+
+static void
+devices_event(void *arg, const struct devmon_event *ev)
+{
+	struct devices *ds = arg;
+
+	if (ev->kind == DEVMON_DISK)
+		devices_disk(ds, ev);
+	else if (ev->action == DEVMON_ADD)
+		devices_usb_add(ds, ev);
+	else if (ev->action == DEVMON_REMOVE)
+		devices_usb_remove(ds, ev);
+}
+
+void
+devices_client_changed(struct devices *ds)
+{
+	const struct sup_dom *cli = &ds->sup->dom[CONF_CLIENT];
+	struct dev *dv;
+
+	TAILQ_FOREACH (dv, &ds->list, link) {
+		if (dv->state == DEV_ATTACHED && dv->domid != cli->domid) {
+			/* Its domain is gone, and the backend with it. */
+			dv->state = DEV_WAITING;
+			dv->vdev[0] = '\0';
+			devices_audit(ds, dv, "client-gone");
+		}
+		devices_attach(ds, dv);
+	}
+}
+
+static void
+devices_load_policy(struct devices *ds)
+{
+	const struct sign_installed none = { -1, NULL };
+	char err[256], id[17] = "";
+
+	ds->policy = load_signed_policy(ds->conf->policy_path,
+	    ds->conf->policy_key, &none, id, sizeof(id), err, sizeof(err));
+	if (ds->policy == NULL) {
+		log_warnx("%s: %s: every device is denied",
+		    ds->conf->policy_path, err);
+		audit_write(ds->audit, "policy",
+		    json_pack("{s:s, s:b, s:s}", "file", ds->conf->policy_path,
+			"ok", 0, "error", err));
+		return;
+	}
+	log_info("policy version %lld (%zu rules, key %s) from %s",
+	    (long long)ds->policy->version, ds->policy->nrules, id,
+	    ds->conf->policy_path);
+	audit_write(ds->audit, "policy",
+	    json_pack("{s:s, s:b, s:I, s:s}", "file", ds->conf->policy_path,
+		"ok", 1, "version", (json_int_t)ds->policy->version, "key-id",
+		id));
+}
+
+int
+devices_open(struct devices *ds, struct event_base *base, libxl_ctx *ctx,
+    struct sup *sup, struct audit *audit, struct kurad_conf *conf)
+{
+	memset(ds, 0, sizeof(*ds));
+	TAILQ_INIT(&ds->list);
+	ds->ctx = ctx;
+	ds->sup = sup;
+	ds->audit = audit;
+	ds->conf = conf;
+	devices_load_policy(ds);
+	/* Shut the door before looking at who is there. */
+	if (usbauth_lockdown("/") == -1)
+		return -1;
+	/* Without uevents, denied devices stay shut out all the same;
+	 * allowed ones just do not reach the client VM. */
+	if (devmon_open(&ds->mon, base, devices_event, ds) == -1) {
+		log_warnx("no device hot-plug: allowed devices will not reach "
+			  "the client VM");
+		return 0;
+	}
+	ds->have_mon = 1;
+	if (devmon_coldplug(&ds->mon) == -1)
+		log_warnx("devices present at start are left denied");
+	return 0;
+}
+
+void
+devices_close(struct devices *ds)
+{
+	struct dev *dv;
+
+	if (ds->have_mon)
+		devmon_close(&ds->mon);
+	while ((dv = TAILQ_FIRST(&ds->list)) != NULL) {
+		TAILQ_REMOVE(&ds->list, dv, link);
+		free(dv);
+	}
+	policy_free(ds->policy);
+	ds->policy = NULL;
+}

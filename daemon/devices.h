@@ -1,0 +1,80 @@
+/*
+ * devices: kurad's table of the devices it has decided on, and what each
+ * decision does (docs/devices.md):
+ *
+ *   deny        the USB device stays not authorized: no driver in dom0,
+ *               nothing in the client VM;
+ *   allow, a hub or "to none"
+ *               authorized for dom0's own use;
+ *   allow, USB storage
+ *               authorized, so that usb-storage makes its disk, which
+ *               goes to the client VM as a virtual block device,
+ *               read-only (the backend's mode=r) when the policy says so.
+ *
+ * Decisions come from the signed policy (policy, policy_key in
+ * kurad.conf); without a good one every device is denied.  Each decision
+ * and each attach and detach goes to the audit log with the rule that
+ * made it.
+ */
+#ifndef KURA_DEVICES_H
+#define KURA_DEVICES_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "audit.h"
+#include "conf.h"
+#include "devmon.h"
+#include "policy.h"
+#include "sup.h"
+
+enum dev_state {
+	DEV_DENIED = 0, /* not authorized: not in dom0, not in the client */
+	DEV_DOM0,       /* authorized for dom0's own use (hubs, "to none") */
+	DEV_WAITING,    /* allowed: waiting for its disk or the client VM */
+	DEV_ATTACHED,   /* a virtual block device of the client VM */
+	DEV_NO_PATH,    /* allowed, but there is no way to give it to the
+			   client VM yet: kept from dom0 */
+};
+
+struct dev {
+	TAILQ_ENTRY(dev) link;
+	char syspath[PATH_MAX]; /* the USB device's sysfs directory */
+	struct device d;
+	enum policy_verdict verdict;
+	enum policy_target target;
+	char rule[POLICY_ID_MAX]; /* "" when no rule decided (default) */
+	int line;
+	enum dev_state state;
+	char disk[32]; /* "sdb" once usb-storage made it */
+	char vdev[16]; /* "xvdi" while attached */
+	uint32_t domid;
+};
+
+struct devices {
+	TAILQ_HEAD(, dev) list;
+	struct devmon mon;
+	int have_mon;
+	struct policy *policy; /* NULL: deny everything */
+	struct kurad_conf *conf;
+	libxl_ctx *ctx;
+	struct sup *sup;
+	struct audit *audit;
+};
+
+/* Loads the policy, shuts USB authorization by default, listens to
+ * hot-plug and decides on every device present.  Returns -1 only if kurad
+ * cannot enforce anything (no uevents, no USB lockdown). */
+int devices_open(struct devices *ds, struct event_base *base, libxl_ctx *ctx,
+    struct sup *sup, struct audit *audit, struct kurad_conf *conf);
+void devices_close(struct devices *ds);
+/* The client VM changed state: attach what waits for it. */
+void devices_client_changed(struct devices *ds);
+json_t *devices_json(const struct devices *ds);
+const char *devices_state_name(enum dev_state s);
+
+#endif
