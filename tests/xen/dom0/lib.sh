@@ -227,7 +227,9 @@ kurad_config() {
 		memory = 128
 	CONF
 	boot='cmdline = "console=hvc0 quiet"'
-	[ "$type" = hvm ] && boot='cmdline = "console=ttyS0 quiet"
+	# pci=noearly: under TCG an HVM guest sometimes triple-faulted in the
+	# early PCI probes (AGP aperture check, port 0xcfc).
+	[ "$type" = hvm ] && boot='cmdline = "console=ttyS0 quiet pci=noearly"
 vga = "none"
 vnc = 0
 serial = "file:/var/log/xen/client-serial.log"'
