@@ -101,7 +101,9 @@ run() {
 	check "the client VM reports nothing" health_is kura-client none
 	guest_exec "$SVC" 30 "xenstore-write data/kura/status 'ready; rm -rf /'"
 	check "a bad word is invalid" wait_for 10 health_is kura-service invalid
-	guest_exec "$SVC" 30 "xenstore-write data/kura/status \$(head -c 3000 /dev/zero | tr '\\\\0' r)"
+	# 3000 bytes, written from dom0 into the guest's node (the guest's
+	# shell would have to build it through two levels of quoting).
+	xenstore-write "/local/domain/$SVC/data/kura/status" "$(head -c 3000 /dev/zero | tr '\0' r)"
 	check "an oversized value stays invalid" health_is kura-service invalid
 	check "kurad warned" grep -q 'kura-service: unknown or oversized data/kura/status' "$KURAD_LOG"
 	guest_exec "$SVC" 30 "xenstore-write data/kura/status degraded"
