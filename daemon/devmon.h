@@ -30,8 +30,8 @@ struct devmon_event {
 	enum devmon_kind kind;
 	const char *syspath; /* /sys/devices/... */
 	const char *sysname; /* "1-1", "sdb" */
-	/* DEVMON_DISK: the USB device it sits on ("" if none), and whether
-	 * it has media (for removable disks). */
+	/* DEVMON_DISK: the USB device it sits on ("" if none, and on
+	 * remove, when sysfs is gone). */
 	const char *usb_syspath;
 };
 
