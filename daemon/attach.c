@@ -1,6 +1,9 @@
 /* attach.c: virtual block devices through libxl (see attach.h). */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "attach.h"
 #include "log.h"
 #include "xalloc.h"
@@ -47,4 +50,25 @@ attach_disk_remove(libxl_ctx *ctx, uint32_t domid, const char *vdev, int force)
 		return -1;
 	}
 	return 0;
+}
+
+int
+attach_disk_find(libxl_ctx *ctx, uint32_t domid, const char *pdev, char *vdev,
+    size_t len, int *readonly)
+{
+	libxl_device_disk *l;
+	int i, n = 0, found = 0;
+
+	l = libxl_device_disk_list(ctx, domid, &n);
+	for (i = 0; l != NULL && i < n && !found; i++) {
+		if (l[i].pdev_path == NULL || l[i].vdev == NULL ||
+		    strcmp(l[i].pdev_path, pdev) != 0)
+			continue;
+		snprintf(vdev, len, "%s", l[i].vdev);
+		*readonly = !l[i].readwrite;
+		found = 1;
+	}
+	if (l != NULL)
+		libxl_device_disk_list_free(l, n);
+	return found;
 }

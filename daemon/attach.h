@@ -8,6 +8,7 @@
 #ifndef KURA_ATTACH_H
 #define KURA_ATTACH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vm.h"
@@ -24,5 +25,9 @@ int attach_disk_add(libxl_ctx *ctx, uint32_t domid,
 /* A clean detach (the guest lets go), or at once with force. */
 int attach_disk_remove(libxl_ctx *ctx, uint32_t domid, const char *vdev,
     int force);
+/* 1 if domid already has pdev as a virtual disk (its name in vdev, its
+ * mode in *readonly), else 0. */
+int attach_disk_find(libxl_ctx *ctx, uint32_t domid, const char *pdev,
+    char *vdev, size_t len, int *readonly);
 
 #endif

@@ -81,10 +81,11 @@ control_request(struct ctl_client *cl, const char *line, size_t len)
 		    proto_reply_error(req.id, EPERM,
 			"\"%s\" needs root or group %s", req.cmd,
 			cl->ctl->group));
-	} else if ((rc = cmd->fn(cl, req.args, &result)) < 0) {
+	} else if ((cl->err[0] = '\0', rc = cmd->fn(cl, req.args, &result)) <
+	    0) {
 		control_send(cl,
 		    proto_reply_error(req.id, -rc, "%s: %s", req.cmd,
-			strerror(-rc)));
+			cl->err[0] != '\0' ? cl->err : strerror(-rc)));
 	} else {
 		control_send(cl, proto_reply_ok(req.id, result));
 	}

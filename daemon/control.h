@@ -30,9 +30,10 @@ struct ctl_client {
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
-	int admin;   /* root, or in the control group */
-	int events;  /* asked for events */
-	int closing; /* close once the output is flushed */
+	int admin;     /* root, or in the control group */
+	int events;    /* asked for events */
+	int closing;   /* close once the output is flushed */
+	char err[256]; /* a failing command's reason, for the reply */
 	TAILQ_ENTRY(ctl_client) entry;
 };
 

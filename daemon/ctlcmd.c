@@ -5,11 +5,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "control.h"
 #include "devices.h"
+#include "devpolicy.h"
 #include "log.h"
 
 /* The role named by args.vm: only the client VM is an admin's to drive
@@ -153,10 +155,93 @@ ctlcmd_device_list(struct ctl_client *cl, json_t *args, json_t **result)
 	return 0;
 }
 
+/* The device named by args.id, or NULL with the reason set. */
+static struct dev *
+ctlcmd_device(struct ctl_client *cl, json_t *args, int *rc)
+{
+	const char *id = json_string_value(json_object_get(args, "id"));
+	struct dev *dv;
+
+	*rc = -ENODEV;
+	if (cl->ctl->devs == NULL)
+		return NULL;
+	if (id == NULL) {
+		*rc = -EINVAL;
+		snprintf(cl->err, sizeof(cl->err), "no device id given");
+		return NULL;
+	}
+	if ((dv = devices_lookup(cl->ctl->devs, id)) == NULL)
+		snprintf(cl->err, sizeof(cl->err),
+		    "no device \"%.64s\" (kuractl device list names them)", id);
+	return dv;
+}
+
+static int
+ctlcmd_device_show(struct ctl_client *cl, json_t *args, json_t **result)
+{
+	struct dev *dv;
+	int rc;
+
+	if ((dv = ctlcmd_device(cl, args, &rc)) == NULL)
+		return rc;
+	*result = devices_show(cl->ctl->devs, dv);
+	return 0;
+}
+
+static int
+ctlcmd_device_explain(struct ctl_client *cl, json_t *args, json_t **result)
+{
+	struct dev *dv;
+	int rc;
+
+	if ((dv = ctlcmd_device(cl, args, &rc)) == NULL)
+		return rc;
+	if ((*result = devices_explain(cl->ctl->devs, dv)) == NULL) {
+		snprintf(cl->err, sizeof(cl->err),
+		    "no policy in force: every device is denied");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int
+ctlcmd_policy_show(struct ctl_client *cl, json_t *args, json_t **result)
+{
+	if (cl->ctl->devs == NULL)
+		return -ENODEV;
+	*result = devpolicy_json(cl->ctl->devs);
+	return 0;
+}
+
+/* args.signed: the signed policy file's JSON, as kura-policy sign wrote
+ * it; kurad checks it against its own key, never trusting the sender. */
+static int
+ctlcmd_policy_load(struct ctl_client *cl, json_t *args, json_t **result)
+{
+	json_t *env = json_object_get(args, "signed");
+	int rc;
+
+	if (cl->ctl->devs == NULL)
+		return -ENODEV;
+	if (!json_is_object(env)) {
+		snprintf(cl->err, sizeof(cl->err), "no signed policy given");
+		return -EINVAL;
+	}
+	rc = devpolicy_install(cl->ctl->devs, env, cl->uid, cl->err,
+	    sizeof(cl->err));
+	if (rc == 0)
+		*result = devpolicy_json(cl->ctl->devs);
+	return rc;
+}
+
 // clang-format off
 static const struct ctl_cmd ctlcmd_table[] = {
+	{ "device.explain",	0,		ctlcmd_device_explain },
 	{ "device.list",	0,		ctlcmd_device_list },
+	{ "device.show",	0,		ctlcmd_device_show },
 	{ "events",		0,		ctlcmd_events },
+	{ "policy.load",	CTL_ADMIN,	ctlcmd_policy_load },
+	{ "policy.show",	0,		ctlcmd_policy_show },
 	{ "service.restart",	CTL_ADMIN,	ctlcmd_service_restart },
 	{ "service.status",	CTL_ADMIN,	ctlcmd_service_status },
 	{ "shutdown",		CTL_ADMIN,	ctlcmd_shutdown },

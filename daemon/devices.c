@@ -2,13 +2,15 @@
  * devices.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "attach.h"
+#include "cmd.h"
 #include "devices.h"
-#include "load.h"
+#include "devpolicy.h"
 #include "log.h"
 #include "probe.h"
 #include "usbauth.h"
@@ -68,9 +70,11 @@ devices_json(const struct devices *ds)
 	return a;
 }
 
-/* One line in the audit log: what happened to which device, and why. */
+/* One line in the audit log: what happened to which device, and why.
+ * Decisions carry the whole descriptor the policy saw. */
 static void
-devices_audit(struct devices *ds, const struct dev *dv, const char *action)
+devices_audit(struct devices *ds, const struct dev *dv, const char *action,
+    const char *why)
 {
 	json_t *j = devices_dev_json(dv);
 
@@ -78,6 +82,10 @@ devices_audit(struct devices *ds, const struct dev *dv, const char *action)
 	json_object_set_new(j, "target",
 	    json_string(policy_target_name(dv->target)));
 	json_object_set_new(j, "port", json_string(dv->d.port));
+	if (why != NULL)
+		json_object_set_new(j, "why", json_string(why));
+	if (strcmp(action, "plug") == 0 || strcmp(action, "decide") == 0)
+		json_object_set_new(j, "descriptor", device_to_json(&dv->d));
 	if (dv->state == DEV_ATTACHED)
 		json_object_set_new(j, "domid", json_integer(dv->domid));
 	audit_write(ds->audit, "device", j);
@@ -152,6 +160,25 @@ devices_vdev(struct devices *ds, char *buf, size_t len)
 	return NULL;
 }
 
+/* A CD-ROM is read-only whatever the verdict: burning needs the whole
+ * drive (docs/devices.md). */
+static int
+devices_wants_ro(const struct dev *dv)
+{
+	return dv->verdict == POLICY_ALLOW_RO || dv->d.optical;
+}
+
+/* The attached device must go back if the client may no longer have
+ * it, or may have it only in another mode. */
+static int
+devices_must_detach(const struct dev *dv)
+{
+	return dv->state == DEV_ATTACHED &&
+	    (dv->verdict == POLICY_DENY || dv->target != POLICY_TARGET_CLIENT ||
+		!devices_is_storage(&dv->d) ||
+		dv->vdev_ro != devices_wants_ro(dv));
+}
+
 /* Gives a waiting device's disk to the client VM if it runs. */
 static void
 devices_attach(struct devices *ds, struct dev *dv)
@@ -170,31 +197,34 @@ devices_attach(struct devices *ds, struct dev *dv)
 	snprintf(pdev, sizeof(pdev), "/dev/%s", dv->disk);
 	a.pdev = pdev;
 	a.vdev = vdev;
-	a.readonly = dv->verdict == POLICY_ALLOW_RO;
+	a.readonly = devices_wants_ro(dv);
 	a.cdrom = dv->d.optical;
 	if (attach_disk_add(ds->ctx, cli->domid, &a) == -1)
 		return;
 	snprintf(dv->vdev, sizeof(dv->vdev), "%s", vdev);
+	dv->vdev_ro = a.readonly;
 	dv->domid = cli->domid;
 	dv->state = DEV_ATTACHED;
 	log_info("%s: %s is %s of %s (%s)", dv->d.id, pdev, vdev, cli->name,
-	    a.readonly || a.cdrom ? "read-only" : "read-write");
-	devices_audit(ds, dv, "attach");
+	    a.readonly ? "read-only" : "read-write");
+	devices_audit(ds, dv, "attach", NULL);
 }
 
-/* Takes the device back from the client VM: cleanly if the guest lets
- * go, else at once. */
+/* Takes the device back from the client VM.  A device still there goes
+ * cleanly if the guest lets go, forced by libxl after its timeout (10 s)
+ * if not; one that is gone (force) at once: there is nothing left to
+ * flush. */
 static void
-devices_detach(struct devices *ds, struct dev *dv, const char *why)
+devices_detach(struct devices *ds, struct dev *dv, int force, const char *why)
 {
 	if (dv->state != DEV_ATTACHED)
 		return;
-	if (attach_disk_remove(ds->ctx, dv->domid, dv->vdev, 0) == -1)
+	if (force || attach_disk_remove(ds->ctx, dv->domid, dv->vdev, 0) == -1)
 		attach_disk_remove(ds->ctx, dv->domid, dv->vdev, 1);
 	log_info("%s: %s detached from domain %u: %s", dv->d.id, dv->vdev,
 	    dv->domid, why);
 	dv->state = DEV_WAITING;
-	devices_audit(ds, dv, why);
+	devices_audit(ds, dv, "detach", why);
 	dv->vdev[0] = '\0';
 }
 
@@ -238,6 +268,58 @@ devices_find(struct devices *ds, const char *syspath, const char *disk)
 	return NULL;
 }
 
+/* The disk usb-storage made of the USB device at syspath, if any. */
+static int
+devices_disk_of(const char *syspath, char *name, size_t len)
+{
+	size_t n = strlen(syspath);
+	char path[PATH_MAX], real[PATH_MAX];
+	struct dirent *e;
+	DIR *dir;
+	int rc = -1;
+
+	if ((dir = opendir("/sys/block")) == NULL)
+		return -1;
+	while (rc == -1 && (e = readdir(dir)) != NULL) {
+		snprintf(path, sizeof(path), "/sys/block/%s", e->d_name);
+		if (e->d_name[0] != '.' && strlen(e->d_name) < len &&
+		    realpath(path, real) != NULL &&
+		    strncmp(real, syspath, n) == 0 && real[n] == '/') {
+			memcpy(name, e->d_name, strlen(e->d_name) + 1);
+			rc = 0;
+		}
+	}
+	closedir(dir);
+	return rc;
+}
+
+/* kurad restarted while the device's disk was the client VM's: take
+ * the attachment over (the decision on it follows) rather than giving
+ * the disk a second time. */
+static void
+devices_adopt(struct devices *ds, struct dev *dv)
+{
+	const char *name = ds->sup->dom[CONF_CLIENT].name;
+	char pdev[64], vdev[16];
+	uint32_t domid;
+	int ro;
+
+	if (devices_disk_of(dv->syspath, dv->disk, sizeof(dv->disk)) == -1 ||
+	    libxl_name_to_domid(ds->ctx, name, &domid) != 0)
+		return;
+	snprintf(pdev, sizeof(pdev), "/dev/%s", dv->disk);
+	if (attach_disk_find(ds->ctx, domid, pdev, vdev, sizeof(vdev), &ro) !=
+	    1)
+		return;
+	snprintf(dv->vdev, sizeof(dv->vdev), "%s", vdev);
+	dv->vdev_ro = ro;
+	dv->domid = domid;
+	dv->state = DEV_ATTACHED;
+	log_info("%s: %s was already %s of %s: taken over", dv->d.id, pdev,
+	    vdev, name);
+	devices_audit(ds, dv, "adopt", NULL);
+}
+
 static void
 devices_usb_add(struct devices *ds, const struct devmon_event *ev)
 {
@@ -261,13 +343,16 @@ devices_usb_add(struct devices *ds, const struct devmon_event *ev)
 		return;
 	}
 	devices_decide(ds, dv);
-	devices_apply(ds, dv);
 	TAILQ_INSERT_TAIL(&ds->list, dv, link);
+	devices_adopt(ds, dv);
+	if (devices_must_detach(dv))
+		devices_detach(ds, dv, 0, "no longer allowed as it is");
+	devices_apply(ds, dv);
 	device_describe(&dv->d, desc, sizeof(desc));
 	log_info("%s: %s: %s by %s (line %d): %s", dv->d.id, desc,
 	    devices_verdict(dv->verdict), dv->rule, dv->line,
 	    devices_state_name(dv->state));
-	devices_audit(ds, dv, "plug");
+	devices_audit(ds, dv, "plug", NULL);
 }
 
 static void
@@ -277,10 +362,10 @@ devices_usb_remove(struct devices *ds, const struct devmon_event *ev)
 
 	if (dv == NULL)
 		return;
-	devices_detach(ds, dv, "unplugged");
+	devices_detach(ds, dv, 1, "unplugged");
 	TAILQ_REMOVE(&ds->list, dv, link);
 	log_info("%s: unplugged", dv->d.id);
-	devices_audit(ds, dv, "unplug");
+	devices_audit(ds, dv, "unplug", NULL);
 	free(dv);
 }
 
@@ -291,7 +376,7 @@ devices_disk(struct devices *ds, const struct devmon_event *ev)
 
 	if (ev->action == DEVMON_REMOVE) {
 		if ((dv = devices_find(ds, NULL, ev->sysname)) != NULL) {
-			devices_detach(ds, dv, "disk gone");
+			devices_detach(ds, dv, 1, "its disk is gone");
 			dv->disk[0] = '\0';
 		}
 		return;
@@ -327,35 +412,85 @@ devices_client_changed(struct devices *ds)
 			/* Its domain is gone, and the backend with it. */
 			dv->state = DEV_WAITING;
 			dv->vdev[0] = '\0';
-			devices_audit(ds, dv, "client-gone");
+			devices_audit(ds, dv, "client-gone", NULL);
 		}
 		devices_attach(ds, dv);
 	}
 }
 
 static void
-devices_load_policy(struct devices *ds)
+devices_redecide(struct devices *ds, struct dev *dv, const char *source)
 {
-	const struct sign_installed none = { -1, NULL };
-	char err[256], id[17] = "";
+	enum policy_verdict old = dv->verdict;
+	enum policy_target old_target = dv->target;
+	char why[256];
 
-	ds->policy = load_signed_policy(ds->conf->policy_path,
-	    ds->conf->policy_key, &none, id, sizeof(id), err, sizeof(err));
-	if (ds->policy == NULL) {
-		log_warnx("%s: %s: every device is denied",
-		    ds->conf->policy_path, err);
-		audit_write(ds->audit, "policy",
-		    json_pack("{s:s, s:b, s:s}", "file", ds->conf->policy_path,
-			"ok", 0, "error", err));
+	devices_decide(ds, dv);
+	if (dv->verdict == old && dv->target == old_target)
 		return;
+	snprintf(why, sizeof(why), "%s: %s%s by %s (line %d), was %s", source,
+	    devices_verdict(dv->verdict),
+	    dv->target == POLICY_TARGET_NONE ? " to none" : "", dv->rule,
+	    dv->line, devices_verdict(old));
+	log_info("%s: %s", dv->d.id, why);
+	if (devices_must_detach(dv))
+		devices_detach(ds, dv, 0, why);
+	devices_apply(ds, dv);
+	devices_audit(ds, dv, "decide", why);
+	devices_attach(ds, dv);
+}
+
+void
+devices_reevaluate(struct devices *ds, const char *source)
+{
+	int64_t t0 = sup_now_ms();
+	struct dev *dv;
+	int n = 0;
+
+	/* Nothing here removes a device: that waits for its uevent. */
+	TAILQ_FOREACH (dv, &ds->list, link) {
+		devices_redecide(ds, dv, source);
+		n++;
 	}
-	log_info("policy version %lld (%zu rules, key %s) from %s",
-	    (long long)ds->policy->version, ds->policy->nrules, id,
-	    ds->conf->policy_path);
-	audit_write(ds->audit, "policy",
-	    json_pack("{s:s, s:b, s:I, s:s}", "file", ds->conf->policy_path,
-		"ok", 1, "version", (json_int_t)ds->policy->version, "key-id",
-		id));
+	log_info("%s: decided again on %d devices in %lld ms", source, n,
+	    (long long)(sup_now_ms() - t0));
+}
+
+struct dev *
+devices_lookup(struct devices *ds, const char *id)
+{
+	struct dev *dv;
+
+	TAILQ_FOREACH (dv, &ds->list, link)
+		if (strcmp(dv->d.id, id) == 0)
+			return dv;
+	return NULL;
+}
+
+json_t *
+devices_show(const struct devices *ds, const struct dev *dv)
+{
+	json_t *j = devices_dev_json(dv);
+
+	json_object_set_new(j, "target",
+	    json_string(policy_target_name(dv->target)));
+	json_object_set_new(j, "port", json_string(dv->d.port));
+	json_object_set_new(j, "sysfs", json_string(dv->syspath));
+	json_object_set_new(j, "descriptor", device_to_json(&dv->d));
+	if (dv->state == DEV_ATTACHED)
+		json_object_set_new(j, "domid", json_integer(dv->domid));
+	return j;
+}
+
+json_t *
+devices_explain(const struct devices *ds, const struct dev *dv)
+{
+	struct policy_context ctx;
+
+	if (ds->policy == NULL)
+		return NULL;
+	devices_context(ds, &ctx);
+	return cmd_explain_device(ds->policy, &ctx, &dv->d, 1);
 }
 
 int
@@ -368,7 +503,7 @@ devices_open(struct devices *ds, struct event_base *base, libxl_ctx *ctx,
 	ds->sup = sup;
 	ds->audit = audit;
 	ds->conf = conf;
-	devices_load_policy(ds);
+	devpolicy_load_file(ds);
 	/* Shut the door before looking at who is there. */
 	if (usbauth_lockdown("/") == -1)
 		return -1;

@@ -52,6 +52,7 @@ struct dev {
 	enum dev_state state;
 	char disk[32]; /* "sdb" once usb-storage made it */
 	char vdev[16]; /* "xvdi" while attached */
+	int vdev_ro;   /* ... and attached read-only */
 	uint32_t domid;
 };
 
@@ -60,6 +61,8 @@ struct devices {
 	struct devmon mon;
 	int have_mon;
 	struct policy *policy; /* NULL: deny everything */
+	char policy_sha[65];   /* of the policy's canonical form */
+	char policy_key[17];   /* the id of the key that signed it */
 	struct kurad_conf *conf;
 	libxl_ctx *ctx;
 	struct sup *sup;
@@ -74,7 +77,16 @@ int devices_open(struct devices *ds, struct event_base *base, libxl_ctx *ctx,
 void devices_close(struct devices *ds);
 /* The client VM changed state: attach what waits for it. */
 void devices_client_changed(struct devices *ds);
+/* The policy changed: decide on every device again, detaching what the
+ * client VM may no longer have (or only in another mode) and attaching
+ * what it now may; source says why, for the log and the audit. */
+void devices_reevaluate(struct devices *ds, const char *source);
 json_t *devices_json(const struct devices *ds);
+struct dev *devices_lookup(struct devices *ds, const char *id);
+/* All kurad knows of one device, and why the policy decides as it does
+ * (NULL without a policy). */
+json_t *devices_show(const struct devices *ds, const struct dev *dv);
+json_t *devices_explain(const struct devices *ds, const struct dev *dv);
 const char *devices_state_name(enum dev_state s);
 
 #endif

@@ -18,14 +18,8 @@
 #include "proto.h"
 #include "xalloc.h"
 
-/* Exit codes beyond cli.h's 0/1/2 (kuractl(8)). */
-enum {
-	KURACTL_EXIT_UNREACHABLE = 3, /* kurad is not running */
-	KURACTL_EXIT_DENIED = 4,      /* the caller may not do this */
-};
-
 static const char *kuractl_socket = "/run/kura/kurad.sock";
-static int kuractl_json;
+int kuractl_json;
 
 struct kuractl_conn {
 	int fd;
@@ -110,7 +104,7 @@ kuractl_send(struct kuractl_conn *c, const char *cmd, json_t *args)
 
 /* One request and its reply; an error reply is printed and mapped to an
  * exit code.  On success *result_r holds the result (may be NULL). */
-static int
+int
 kuractl_call(const char *cmd, json_t *args, json_t **result_r)
 {
 	struct kuractl_conn c;
@@ -136,7 +130,7 @@ kuractl_call(const char *cmd, json_t *args, json_t **result_r)
 	return rc;
 }
 
-static void
+void
 kuractl_print_json(json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -158,7 +152,7 @@ kuractl_duration(char *buf, size_t len, json_int_t s)
 		    (long long)s % 3600 / 60);
 }
 
-static const char *
+const char *
 kuractl_str(json_t *o, const char *key)
 {
 	const char *v = json_string_value(json_object_get(o, key));
@@ -166,7 +160,7 @@ kuractl_str(json_t *o, const char *key)
 	return v ? v : "-";
 }
 
-static json_int_t
+json_int_t
 kuractl_int(json_t *o, const char *key)
 {
 	return json_integer_value(json_object_get(o, key));
@@ -199,7 +193,7 @@ kuractl_domains(json_t *doms)
 }
 
 /* Runs cmd and prints its result: as JSON with --json, else with show. */
-static int
+int
 kuractl_show(const char *cmd, json_t *args, void (*show)(json_t *))
 {
 	json_t *r;
@@ -245,7 +239,7 @@ kuractl_show_domain(json_t *r)
 }
 
 /* Leading options of a command: --json, and the listed flags. */
-static int
+int
 kuractl_flags(int argc, char **argv, const char *usage, int *force)
 {
 	int i;
@@ -356,46 +350,6 @@ usage:
 }
 
 static void
-kuractl_show_devices(json_t *r)
-{
-	char rule[96];
-	json_t *d;
-	size_t i;
-
-	printf("%-12s %-8s %-10s %-20s %-5s %-16s %s\n", "ID", "STATE",
-	    "VERDICT", "RULE", "VDEV", "SERIAL", "DEVICE");
-	json_array_foreach(json_object_get(r, "devices"), i, d)
-	{
-		if (kuractl_int(d, "line") > 0)
-			snprintf(rule, sizeof(rule), "%s:%lld",
-			    kuractl_str(d, "rule"),
-			    (long long)kuractl_int(d, "line"));
-		else
-			snprintf(rule, sizeof(rule), "%s",
-			    kuractl_str(d, "rule"));
-		printf("%-12s %-8s %-10s %-20s %-5s %-16s %s\n",
-		    kuractl_str(d, "id"), kuractl_str(d, "state"),
-		    kuractl_str(d, "verdict"), rule,
-		    *kuractl_str(d, "vdev") ? kuractl_str(d, "vdev") : "-",
-		    *kuractl_str(d, "serial") ? kuractl_str(d, "serial") : "-",
-		    kuractl_str(d, "description"));
-	}
-}
-
-static int
-kuractl_device(int argc, char **argv)
-{
-	static const char usage[] = "device list [--json]";
-
-	if (argc < 2 || kuractl_flags(argc - 1, argv + 1, usage, NULL) == -1 ||
-	    strcmp(argv[1], "list") != 0) {
-		fprintf(stderr, "usage: kuractl %s\n", usage);
-		return CLI_EXIT_USAGE;
-	}
-	return kuractl_show("device.list", NULL, kuractl_show_devices);
-}
-
-static void
 kuractl_print_event(const struct proto_message *m)
 {
 	json_t *d = m->data;
@@ -455,8 +409,11 @@ static const struct cli_command kuractl_commands[] = {
 	    "the client VM" },
 	{ "service", kuractl_service, "status|restart",
 	    "the service domain (root or group kura)" },
-	{ "device", kuractl_device, "list",
+	{ "device", kuractl_device, "list|show ID|explain ID",
 	    "devices and the policy's decisions" },
+	{ "policy", kuractl_policy, "show|load FILE",
+	    "the device policy in force; load a signed one (root or group "
+	    "kura)" },
 	{ "events", kuractl_events, "[--json]", "follow state changes live" },
 	{ "shutdown", kuractl_shutdown, "",
 	    "stop the client VM, then the service domain, then kurad" },

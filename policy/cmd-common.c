@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "file.h"
 #include "cmd.h"
 #include "load.h"
 #include "xalloc.h"
@@ -321,31 +322,9 @@ cmd_print_json(json_t *j)
 int
 cmd_write_file(const char *path, const char *data, int mode)
 {
-	char *tmp = NULL;
-	size_t len = strlen(data);
-	int fd = -1, rc = -1;
+	int rc = file_write_atomic(path, data, strlen(data), (mode_t)mode);
 
-	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, mode);
-	if (fd == -1)
-		goto out;
-	if (write(fd, data, len) != (ssize_t)len || fsync(fd) == -1)
-		goto out;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto out;
-	rc = 0;
-out:
-	if (rc == -1)
-		fprintf(stderr, "kura-policy: %s: %s\n", path, strerror(errno));
-	if (fd != -1)
-		close(fd);
-	if (rc == -1)
-		unlink(tmp);
-	free(tmp);
-	return rc;
+	if (rc != 0)
+		fprintf(stderr, "kura-policy: %s: %s\n", path, strerror(-rc));
+	return rc == 0 ? 0 : -1;
 }

@@ -43,7 +43,7 @@ cmd_explain_unit(const struct policy *p, const struct policy_context *ctx,
 	return steps;
 }
 
-static json_t *
+json_t *
 cmd_explain_device(const struct policy *p, const struct policy_context *ctx,
     const struct device *d, int json)
 {

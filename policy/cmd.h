@@ -53,6 +53,11 @@ void cmd_print_json(json_t *j); /* prints and releases */
 /* Writes data to path atomically (temporary file, fsync, rename). */
 int cmd_write_file(const char *path, const char *data, int mode);
 
+/* Why d gets its decision, rule by rule, as JSON; printed as well
+ * unless json (kurad uses it for kuractl device explain). */
+json_t *cmd_explain_device(const struct policy *p,
+    const struct policy_context *ctx, const struct device *d, int json);
+
 int cmd_check(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_explain(int argc, char **argv);

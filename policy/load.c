@@ -109,30 +109,42 @@ load_compile_signed(json_t *pol, char *err, size_t errlen)
 }
 
 struct policy *
-load_signed_policy(const char *path, const char *pubkey,
+load_signed_env(const json_t *env, const char *pubkey,
     const struct sign_installed *inst, char *keyid, size_t keyidlen, char *err,
     size_t errlen)
 {
 	struct policy *p = NULL;
 	EVP_PKEY *key = NULL;
-	json_t *env = NULL, *pol = NULL;
-	json_error_t jerr;
+	json_t *pol = NULL;
 
 	if ((key = sign_load_public(pubkey, err, errlen)) == NULL)
 		goto out;
 	if (keyid != NULL)
 		sign_key_id(key, keyid, keyidlen);
-	if ((env = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) ==
-	    NULL) {
-		snprintf(err, errlen, "%d:%d: %s", jerr.line, jerr.column,
-		    jerr.text);
-		goto out;
-	}
 	if (sign_verify(env, key, inst, &pol, err, errlen) == 0)
 		p = load_compile_signed(pol, err, errlen);
 out:
 	json_decref(pol);
-	json_decref(env);
 	EVP_PKEY_free(key);
+	return p;
+}
+
+struct policy *
+load_signed_policy(const char *path, const char *pubkey,
+    const struct sign_installed *inst, char *keyid, size_t keyidlen, char *err,
+    size_t errlen)
+{
+	struct policy *p;
+	json_error_t jerr;
+	json_t *env;
+
+	if ((env = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) ==
+	    NULL) {
+		snprintf(err, errlen, "%d:%d: %s", jerr.line, jerr.column,
+		    jerr.text);
+		return NULL;
+	}
+	p = load_signed_env(env, pubkey, inst, keyid, keyidlen, err, errlen);
+	json_decref(env);
 	return p;
 }

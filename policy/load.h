@@ -27,5 +27,10 @@ struct policy *load_policy(const char *path, struct diags *d);
 struct policy *load_signed_policy(const char *path, const char *pubkey,
     const struct sign_installed *inst, char *keyid, size_t keyidlen, char *err,
     size_t errlen);
+/* The same for an envelope already parsed (kuractl policy load sends it
+ * over kurad's socket). */
+struct policy *load_signed_env(const json_t *env, const char *pubkey,
+    const struct sign_installed *inst, char *keyid, size_t keyidlen, char *err,
+    size_t errlen);
 
 #endif

@@ -14,8 +14,9 @@
 
 /* What an employee (not root, not in the control group) may do: read,
  * including why a stick of theirs is denied. */
-static const char *const control_readers[] = { "device.list", "events",
-	"status", "version", "vm.list" };
+static const char *const control_readers[] = { "device.explain", "device.list",
+	"device.show", "events", "policy.show", "status", "version",
+	"vm.list" };
 
 static int
 control_is_reader(const char *name)

@@ -81,7 +81,7 @@ wait_for() {
 }
 
 # hw REQUEST...: asks the harness to act on the emulated hardware and waits
-# for its answer.  Requests: usb-plug NAME [ro], usb-unplug NAME,
+# for its answer.  Requests: usb-plug NAME [ro|serial=S], usb-unplug NAME,
 # cd-insert NAME, cd-eject.  Media NAME comes from the scenario's
 # host_setup.  Fails the scenario if the harness refuses; otherwise leaves
 # the rest of the answer (e.g. "sha256=... size=...") in HW_REPLY.

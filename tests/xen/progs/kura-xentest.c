@@ -8,6 +8,9 @@
  *   kura-xentest xs-wait SECONDS PATH     prints PATH's value once it exists
  *   kura-xentest wait-alive SECONDS NAME  prints the domid of domain NAME
  *                                         once it has written data/alive
+ *   kura-xentest xs-until SECONDS PATH VALUE|-
+ *                                         prints the time of day (ms) when
+ *                                         PATH reads VALUE (- : is gone)
  *
  * The waits block on a xenstore watch: a polling loop of xl or
  * xenstore-read costs a third of a second of CPU per exec under TCG.
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include <xenstore.h>
@@ -220,6 +224,39 @@ xentest_wait_alive(int argc, char **argv)
 	return xentest_wait(argv[1], "/local/domain", xentest_alive, argv[2]);
 }
 
+/* xs-until: what PATH must read, NULL for "gone". */
+static const char *xentest_until_value;
+
+static int
+xentest_until(struct xs_handle *xs, const char *path)
+{
+	unsigned int len;
+	char *v = xs_read(xs, XBT_NULL, path, &len);
+	int hit = xentest_until_value == NULL
+	    ? v == NULL
+	    : v != NULL && strcmp(v, xentest_until_value) == 0;
+	struct timeval tv;
+
+	free(v);
+	if (!hit)
+		return -1;
+	gettimeofday(&tv, NULL);
+	printf("%lld\n", (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000);
+	return 0;
+}
+
+static int
+xentest_xs_until(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr,
+		    "usage: kura-xentest xs-until SECONDS PATH VALUE|-\n");
+		return CLI_EXIT_USAGE;
+	}
+	xentest_until_value = strcmp(argv[3], "-") == 0 ? NULL : argv[3];
+	return xentest_wait(argv[1], argv[2], xentest_until, argv[2]);
+}
+
 static const struct cli_command xentest_commands[] = {
 	{ "create", xentest_create, "NAME KERNEL RAMDISK CMDLINE [MB]",
 	    "create and unpause a PV domain" },
@@ -229,6 +266,8 @@ static const struct cli_command xentest_commands[] = {
 	    "print PATH's value once it exists" },
 	{ "wait-alive", xentest_wait_alive, "SECONDS NAME",
 	    "print domain NAME's id once it is alive" },
+	{ "xs-until", xentest_xs_until, "SECONDS PATH VALUE|-",
+	    "print the time (ms) once PATH reads VALUE, or is gone" },
 };
 
 static const struct cli_program xentest_program = {

@@ -80,12 +80,20 @@ memory() {
 	figure "kurad resident memory at idle: $k KiB ($(ratio "$k" "$x")x xenconsoled's $x KiB in the same dom0)"
 }
 
+# followers: both kuractl events still run, and what they got so far.
+followers() {
+	log "events so far: $(wc -l < /run/events-admin.json) (admin), $(wc -l < /run/events-employee.json) (employee)"
+	check "both event followers run ($(pidof kuractl))" [ "$(pidof kuractl | wc -w)" = 2 ]
+}
+
 run() {
 	local cli ev_admin=/run/events-admin.json ev_user=/run/events-employee.json out
 	kurad_config hvm
 	kurad_start
 	kuractl events --json > $ev_admin &
 	as_user employee kuractl events --json > $ev_user &
+	sleep 1
+	followers
 	SVC=$(wait_alive 90 kura-service) || fail "the service domain did not come up"
 	# Time for one reboot: an HVM guest may triple-fault while booting
 	# under TCG, and kurad then starts it again (on_reboot).
@@ -110,9 +118,11 @@ run() {
 	check "degraded is reported" wait_for 10 health_is kura-service degraded
 	guest_exec "$SVC" 30 "xenstore-write data/kura/status ready"
 	check "and ready again" wait_for 10 health_is kura-service ready
+	followers
 
 	isolation
 	memory
+	followers
 
 	# A crash of the HVM client: restarted; the service domain untouched.
 	cli=$CLI
