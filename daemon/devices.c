@@ -12,6 +12,7 @@
 #include "devices.h"
 #include "devpolicy.h"
 #include "log.h"
+#include "optical.h"
 #include "probe.h"
 #include "usbauth.h"
 #include "xalloc.h"
@@ -188,7 +189,8 @@ devices_attach(struct devices *ds, struct dev *dv)
 	char pdev[64], vdev[16];
 
 	if (dv->state != DEV_WAITING || dv->disk[0] == '\0' ||
-	    cli->sm.state != VM_RUNNING || cli->domid == SUP_NODOM)
+	    cli->sm.state != VM_RUNNING || cli->domid == SUP_NODOM ||
+	    !optical_has_medium(dv->disk))
 		return;
 	if (devices_vdev(ds, vdev, sizeof(vdev)) == NULL) {
 		log_warnx("%s: no free virtual disk name", dv->d.id);
@@ -207,7 +209,11 @@ devices_attach(struct devices *ds, struct dev *dv)
 	dv->state = DEV_ATTACHED;
 	log_info("%s: %s is %s of %s (%s)", dv->d.id, pdev, vdev, cli->name,
 	    a.readonly ? "read-only" : "read-write");
-	devices_audit(ds, dv, "attach", NULL);
+	devices_audit(ds, dv, "attach",
+	    dv->verdict == POLICY_ALLOW_BURN
+		? "burn needs the whole drive (raw passthrough), which kura "
+		  "does not give: a read-only CD-ROM"
+		: NULL);
 }
 
 /* Takes the device back from the client VM.  A device still there goes
@@ -232,8 +238,11 @@ static void
 devices_apply(struct devices *ds, struct dev *dv)
 {
 	if (dv->verdict == POLICY_DENY) {
+		/* A built-in drive keeps its driver in dom0; it just never
+		 * reaches the client VM. */
 		dv->state = DEV_DENIED;
-		if (usbauth_get(dv->syspath) != 0)
+		if (dv->d.bus == DEVICE_BUS_USB &&
+		    usbauth_get(dv->syspath) != 0)
 			usbauth_set(dv->syspath, 0);
 		return;
 	}
@@ -241,7 +250,9 @@ devices_apply(struct devices *ds, struct dev *dv)
 	    (dv->d.kinds & 1u << DEVICE_KIND_HUB)) {
 		dv->state = DEV_DOM0;
 	} else if (devices_is_storage(&dv->d)) {
-		dv->state = DEV_WAITING;
+		/* Still attached here means allowed as it is. */
+		if (dv->state != DEV_ATTACHED)
+			dv->state = DEV_WAITING;
 	} else {
 		/* USB passthrough to an HVM client comes next. */
 		dv->state = DEV_NO_PATH;
@@ -250,7 +261,7 @@ devices_apply(struct devices *ds, struct dev *dv)
 		    dv->d.id);
 		return;
 	}
-	if (usbauth_get(dv->syspath) != 1)
+	if (dv->d.bus == DEVICE_BUS_USB && usbauth_get(dv->syspath) != 1)
 		usbauth_set(dv->syspath, 1);
 }
 
@@ -356,13 +367,8 @@ devices_usb_add(struct devices *ds, const struct devmon_event *ev)
 }
 
 static void
-devices_usb_remove(struct devices *ds, const struct devmon_event *ev)
+devices_forget(struct devices *ds, struct dev *dv)
 {
-	struct dev *dv = devices_find(ds, ev->syspath, NULL);
-
-	if (dv == NULL)
-		return;
-	devices_detach(ds, dv, 1, "unplugged");
 	TAILQ_REMOVE(&ds->list, dv, link);
 	log_info("%s: unplugged", dv->d.id);
 	devices_audit(ds, dv, "unplug", NULL);
@@ -370,22 +376,82 @@ devices_usb_remove(struct devices *ds, const struct devmon_event *ev)
 }
 
 static void
-devices_disk(struct devices *ds, const struct devmon_event *ev)
+devices_usb_remove(struct devices *ds, const struct devmon_event *ev)
 {
-	struct dev *dv;
+	struct dev *dv = devices_find(ds, ev->syspath, NULL);
 
-	if (ev->action == DEVMON_REMOVE) {
-		if ((dv = devices_find(ds, NULL, ev->sysname)) != NULL) {
-			devices_detach(ds, dv, 1, "its disk is gone");
-			dv->disk[0] = '\0';
-		}
+	if (dv == NULL)
+		return;
+	devices_detach(ds, dv, 1, "unplugged");
+	devices_forget(ds, dv);
+}
+
+/* A drive on no USB bus (SATA, IDE): a device of its own, decided on
+ * as soon as its disk appears.  Anything else there is dom0's. */
+static void
+devices_block_add(struct devices *ds, const struct devmon_event *ev)
+{
+	struct dev *dv = xcalloc(1, sizeof(*dv));
+	char err[256], desc[256];
+	int rc;
+
+	rc = probe_block_one("/", ev->sysname, &dv->d, err, sizeof(err));
+	if (rc != 1) {
+		if (rc == -1)
+			log_warnx("%s: %s", ev->sysname, err);
+		free(dv);
 		return;
 	}
-	if (ev->action != DEVMON_ADD || ev->usb_syspath[0] == '\0' ||
-	    (dv = devices_find(ds, ev->usb_syspath, NULL)) == NULL)
-		return; /* dom0's own disks are not kura's to give */
+	snprintf(dv->syspath, sizeof(dv->syspath), "%s", ev->syspath);
 	snprintf(dv->disk, sizeof(dv->disk), "%s", ev->sysname);
+	optical_watch(dv->disk);
+	devices_decide(ds, dv);
+	TAILQ_INSERT_TAIL(&ds->list, dv, link);
+	devices_apply(ds, dv);
+	device_describe(&dv->d, desc, sizeof(desc));
+	log_info("%s: %s: %s by %s (line %d): %s", dv->d.id, desc,
+	    devices_verdict(dv->verdict), dv->rule, dv->line,
+	    devices_state_name(dv->state));
+	devices_audit(ds, dv, "plug", NULL);
 	devices_attach(ds, dv);
+}
+
+/* A medium came or went: the client VM's CD-ROM follows. */
+static void
+devices_medium(struct devices *ds, struct dev *dv)
+{
+	int has = optical_has_medium(dv->disk);
+
+	if (dv->state == DEV_ATTACHED && !has)
+		devices_detach(ds, dv, 1, "medium ejected");
+	else if (dv->state == DEV_WAITING && has)
+		devices_attach(ds, dv);
+}
+
+static void
+devices_disk(struct devices *ds, const struct devmon_event *ev)
+{
+	struct dev *dv = devices_find(ds, NULL, ev->sysname);
+
+	if (ev->action == DEVMON_CHANGE) {
+		if (dv != NULL && dv->d.optical)
+			devices_medium(ds, dv);
+	} else if (ev->action == DEVMON_REMOVE) {
+		if (dv == NULL)
+			return;
+		devices_detach(ds, dv, 1, "its disk is gone");
+		dv->disk[0] = '\0';
+		if (dv->d.bus == DEVICE_BUS_BLOCK)
+			devices_forget(ds, dv);
+	} else if (ev->usb_syspath[0] == '\0') {
+		if (dv == NULL)
+			devices_block_add(ds, ev);
+	} else if ((dv = devices_find(ds, ev->usb_syspath, NULL)) != NULL) {
+		snprintf(dv->disk, sizeof(dv->disk), "%s", ev->sysname);
+		if (dv->d.optical)
+			optical_watch(dv->disk);
+		devices_attach(ds, dv);
+	}
 }
 
 static void

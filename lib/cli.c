@@ -36,6 +36,19 @@ cli_lookup(const struct cli_program *prog, const char *name,
 	return CLI_FOUND;
 }
 
+/* A program's own command of that exact name wins over the built-in
+ * one (kuractl's "version" also asks kurad). */
+static int
+cli_has(const struct cli_program *prog, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < prog->ncommands; i++)
+		if (strcmp(prog->commands[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 void
 cli_usage(const struct cli_program *prog, FILE *fp)
 {
@@ -44,7 +57,8 @@ cli_usage(const struct cli_program *prog, FILE *fp)
 	fprintf(fp, "usage: %s [-hV] command [arguments]\n", prog->name);
 	fprintf(fp, "%s\n\ncommands:\n", prog->summary);
 	fprintf(fp, "  %-28s %s\n", "help", "this text");
-	fprintf(fp, "  %-28s %s\n", "version", "print the version");
+	if (!cli_has(prog, "version"))
+		fprintf(fp, "  %-28s %s\n", "version", "print the version");
 	for (i = 0; i < prog->ncommands; i++) {
 		const struct cli_command *c = &prog->commands[i];
 		char synopsis[80];
@@ -88,7 +102,7 @@ cli_main(const struct cli_program *prog, int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	if (cli_is(argv[1], "-V", "--version") ||
-	    strcmp(argv[1], "version") == 0) {
+	    (strcmp(argv[1], "version") == 0 && !cli_has(prog, "version"))) {
 		cli_version(prog, stdout);
 		return CLI_EXIT_OK;
 	}

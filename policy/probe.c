@@ -835,3 +835,55 @@ out:
 	probe_ctx_free(&c);
 	return rc;
 }
+
+/* A USB device (which has bDeviceClass) above real: the disk is that
+ * device's, and decided with it. */
+static int
+probe_usb_ancestor(const struct probe_ctx *c, const char *real)
+{
+	char dir[PATH_MAX], file[PATH_MAX + 16], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", real);
+	while ((slash = strrchr(dir, '/')) != NULL &&
+	    (size_t)(slash - dir) > c->syslen) {
+		*slash = '\0';
+		snprintf(file, sizeof(file), "%s/bDeviceClass", dir);
+		if (access(file, F_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+probe_block_one(const char *root, const char *name, struct device *d, char *err,
+    size_t errlen)
+{
+	struct probe_ctx c;
+	char path[PATH_MAX], real[PATH_MAX];
+	int rc = -1;
+
+	probe_ctx_init(&c, err, errlen);
+	if (strchr(name, '/') != NULL || name[0] == '.') {
+		probe_err(&c, "%s: not a block device name", name);
+		goto out;
+	}
+	if (probe_open_root(&c, root) == -1 ||
+	    probe_check_name(&c, "block", name) == -1 ||
+	    probe_path(&c, path, "%s/block/%s", c.sys, name) == -1 ||
+	    probe_resolve(&c, path, real) == -1)
+		goto out;
+	if (probe_usb_ancestor(&c, real)) {
+		rc = 0;
+		goto out;
+	}
+	if (probe_block_device(&c, name, real) == -1)
+		goto out;
+	rc = c.ndevs == 1;
+	if (rc == 1) {
+		*d = c.devs[0];
+		device_classify(d);
+	}
+out:
+	probe_ctx_free(&c);
+	return rc;
+}

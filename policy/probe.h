@@ -23,4 +23,10 @@ int probe_sysfs(const char *root, struct device **devs_r, size_t *n_r,
 int probe_usb_one(const char *root, const char *dir, struct device *d,
     char *err, size_t errlen);
 
+/* The block device NAME ("sr0") as kurad sees it on a hot-plug event:
+ * 1 with *d filled if it is an optical drive on no USB bus, 0 if it is
+ * none of kura's business, -1 with a message in err. */
+int probe_block_one(const char *root, const char *name, struct device *d,
+    char *err, size_t errlen);
+
 #endif

@@ -25,5 +25,14 @@ for p in daemon/kuractl policy/kura-policy imagetool/kura-image server/kura-serv
 	check "$name no-such-command" 2 "$b/$p" no-such-command
 	check "$name without arguments" 2 "$b/$p"
 done
+# kuractl's own "version" asks kurad: without one it says so, and fails
+# (scripts wait for kurad with it).
+out=$("$b/daemon/kuractl" -s /nonexistent/kurad.sock version 2>&1); rc=$?
+case "$rc:$out" in
+3:*"kurad not reachable"*) ;;
+*) echo "FAIL: kuractl version without kurad: exit $rc: $out"; failed=1 ;;
+esac
+check "kuractl device show without an id" 2 "$b/daemon/kuractl" device show
+check "kuractl policy load without a file" 2 "$b/daemon/kuractl" policy load
 [ $failed -eq 0 ] && echo "PASS: programs answer -V/-h and reject bad input"
 exit $failed

@@ -115,6 +115,32 @@ test_main_builtins_and_errors(void **state)
 	assert_int_equal(cli_test_calls, 0);
 }
 
+/* A program's own "version" command runs (kuractl's asks kurad too),
+ * and the usage lists it once; -V stays the built-in. */
+static void
+test_main_own_version(void **state)
+{
+	static const struct cli_command tab[] = {
+		{ "version", cli_test_fn, "", "mine" },
+	};
+	const struct cli_program p = { "p", "", tab, 1 };
+	char a0[] = "p", a1[] = "version", a2[] = "-V";
+	char *argv[] = { a0, a1, NULL }, *argv_v[] = { a0, a2, NULL };
+	char buf[2048] = "";
+	FILE *fp = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	cli_test_calls = 0;
+	assert_int_equal(cli_main(&p, 2, argv), 0);
+	assert_int_equal(cli_test_calls, 1);
+	assert_int_equal(cli_main(&p, 2, argv_v), CLI_EXIT_OK);
+	assert_int_equal(cli_test_calls, 1);
+	assert_non_null(fp);
+	cli_usage(&p, fp);
+	fclose(fp);
+	assert_non_null(strstr(buf, "version"));
+	assert_null(strstr(strstr(buf, "version") + 1, "\n  version"));
+}
+
 static void
 test_usage_lists_every_command(void **state)
 {
@@ -140,6 +166,7 @@ main(void)
 		cmocka_unit_test(test_lookup_ambiguous_and_unknown),
 		cmocka_unit_test(test_main_dispatch),
 		cmocka_unit_test(test_main_builtins_and_errors),
+		cmocka_unit_test(test_main_own_version),
 		cmocka_unit_test(test_usage_lists_every_command),
 	};
 

@@ -258,6 +258,31 @@ test_block(void **state)
 	assert_null(find(*state, "block:mmcblk0"));
 }
 
+/* kurad's path for one disk: the same device, and nothing for disks that
+ * are not optical or sit on USB. */
+static void
+test_block_one(void **state)
+{
+	const struct device *d = must_find(state, "block:sr0");
+	static const char *const others[] = { "sda", "sdb", "sr1", "mmcblk0" };
+	struct device one;
+	char err[512] = "";
+	size_t i;
+
+	assert_int_equal(probe_block_one(FIXTURE, "sr0", &one, err,
+			     sizeof(err)),
+	    1);
+	assert_memory_equal(&one, d, sizeof(one));
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		assert_int_equal(probe_block_one(FIXTURE, others[i], &one, err,
+				     sizeof(err)),
+		    0);
+	assert_int_equal(probe_block_one(FIXTURE, "sr9", &one, err,
+			     sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "sr9"));
+}
+
 /* --- damaged copies of the fixture, in a temporary directory --- */
 
 static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -614,6 +639,7 @@ main(void)
 		cmocka_unit_test(test_root_hub),
 		cmocka_unit_test(test_pci),
 		cmocka_unit_test(test_block),
+		cmocka_unit_test(test_block_one),
 	};
 	const struct CMUnitTest copies[] = {
 		cmocka_unit_test_setup_teardown(test_missing_sys, setup_tmp,

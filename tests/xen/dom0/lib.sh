@@ -184,6 +184,9 @@ cleanup_domains() {
 	done
 	rm -f /var/log/xen/console/guest-*.log /var/log/xen/client-serial.log
 	rm -rf $KURA_ETC
+	# Sticks a failed scenario left plugged, and its disc.
+	ctl_send "HW media-reset"
+	ctl_recv 60 > /dev/null
 	usb_reset
 }
 

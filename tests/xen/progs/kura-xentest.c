@@ -9,8 +9,9 @@
  *   kura-xentest wait-alive SECONDS NAME  prints the domid of domain NAME
  *                                         once it has written data/alive
  *   kura-xentest xs-until SECONDS PATH VALUE|-
- *                                         prints the time of day (ms) when
- *                                         PATH reads VALUE (- : is gone)
+ *                                         prints the time since boot (ms,
+ *                                         as /proc/uptime) when PATH reads
+ *                                         VALUE (- : is gone)
  *
  * The waits block on a xenstore watch: a polling loop of xl or
  * xenstore-read costs a third of a second of CPU per exec under TCG.
@@ -21,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 
 #include <xenstore.h>
@@ -235,13 +235,13 @@ xentest_until(struct xs_handle *xs, const char *path)
 	int hit = xentest_until_value == NULL
 	    ? v == NULL
 	    : v != NULL && strcmp(v, xentest_until_value) == 0;
-	struct timeval tv;
+	struct timespec ts;
 
 	free(v);
 	if (!hit)
 		return -1;
-	gettimeofday(&tv, NULL);
-	printf("%lld\n", (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000);
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	printf("%lld\n", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 	return 0;
 }
 
@@ -267,7 +267,7 @@ static const struct cli_command xentest_commands[] = {
 	{ "wait-alive", xentest_wait_alive, "SECONDS NAME",
 	    "print domain NAME's id once it is alive" },
 	{ "xs-until", xentest_xs_until, "SECONDS PATH VALUE|-",
-	    "print the time (ms) once PATH reads VALUE, or is gone" },
+	    "print the uptime (ms) once PATH reads VALUE, or is gone" },
 };
 
 static const struct cli_program xentest_program = {
