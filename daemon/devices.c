@@ -2,20 +2,19 @@
  * devices.h). */
 #include "config.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "attach.h"
 #include "cmd.h"
+#include "devhotplug.h"
 #include "devices.h"
+#include "devpci.h"
 #include "devpolicy.h"
 #include "log.h"
 #include "optical.h"
-#include "probe.h"
 #include "usbauth.h"
-#include "xalloc.h"
 
 static const char *const devices_state_names[] = {
 	[DEV_DENIED] = "denied",
@@ -32,7 +31,7 @@ devices_state_name(enum dev_state s)
 }
 
 /* One word per verdict, for tables and scripts. */
-static const char *
+const char *
 devices_verdict(enum policy_verdict v)
 {
 	switch (v) {
@@ -73,7 +72,7 @@ devices_json(const struct devices *ds)
 
 /* One line in the audit log: what happened to which device, and why.
  * Decisions carry the whole descriptor the policy saw. */
-static void
+void
 devices_audit(struct devices *ds, const struct dev *dv, const char *action,
     const char *why)
 {
@@ -92,6 +91,17 @@ devices_audit(struct devices *ds, const struct dev *dv, const char *action,
 	audit_write(ds->audit, "device", j);
 }
 
+void
+devices_log_decision(const struct dev *dv)
+{
+	char desc[256];
+
+	device_describe(&dv->d, desc, sizeof(desc));
+	log_info("%s: %s: %s by %s (line %d): %s", dv->d.id, desc,
+	    devices_verdict(dv->verdict), dv->rule, dv->line,
+	    devices_state_name(dv->state));
+}
+
 static void
 devices_context(const struct devices *ds, struct policy_context *ctx)
 {
@@ -105,7 +115,7 @@ devices_context(const struct devices *ds, struct policy_context *ctx)
 	ctx->minute = tm.tm_hour * 60 + tm.tm_min;
 }
 
-static void
+void
 devices_decide(struct devices *ds, struct dev *dv)
 {
 	struct policy_context ctx;
@@ -134,7 +144,7 @@ devices_decide(struct devices *ds, struct dev *dv)
 
 /* A device made only of storage (or optical) interfaces reaches the
  * client VM as its disk; anything else needs USB passthrough. */
-static int
+int
 devices_is_storage(const struct device *d)
 {
 	uint32_t disk =
@@ -171,17 +181,18 @@ devices_wants_ro(const struct dev *dv)
 
 /* The attached device must go back if the client may no longer have
  * it, or may have it only in another mode. */
-static int
+int
 devices_must_detach(const struct dev *dv)
 {
-	return dv->state == DEV_ATTACHED &&
+	/* PCI devices change at the client VM's next start (devpci.h). */
+	return dv->state == DEV_ATTACHED && dv->d.bus != DEVICE_BUS_PCI &&
 	    (dv->verdict == POLICY_DENY || dv->target != POLICY_TARGET_CLIENT ||
 		!devices_is_storage(&dv->d) ||
 		dv->vdev_ro != devices_wants_ro(dv));
 }
 
 /* Gives a waiting device's disk to the client VM if it runs. */
-static void
+void
 devices_attach(struct devices *ds, struct dev *dv)
 {
 	const struct sup_dom *cli = &ds->sup->dom[CONF_CLIENT];
@@ -220,7 +231,7 @@ devices_attach(struct devices *ds, struct dev *dv)
  * cleanly if the guest lets go, forced by libxl after its timeout (10 s)
  * if not; one that is gone (force) at once: there is nothing left to
  * flush. */
-static void
+void
 devices_detach(struct devices *ds, struct dev *dv, int force, const char *why)
 {
 	if (dv->state != DEV_ATTACHED)
@@ -234,9 +245,23 @@ devices_detach(struct devices *ds, struct dev *dv, int force, const char *why)
 	dv->vdev[0] = '\0';
 }
 
+/* A PCI function stays dom0's unless given to the client VM; one that
+ * is passed through stays so until the client VM's next start. */
 static void
+devices_apply_pci(struct dev *dv)
+{
+	if (dv->state == DEV_ATTACHED)
+		return;
+	dv->state = devpci_wanted(dv) ? DEV_WAITING : DEV_DOM0;
+}
+
+void
 devices_apply(struct devices *ds, struct dev *dv)
 {
+	if (dv->d.bus == DEVICE_BUS_PCI) {
+		devices_apply_pci(dv);
+		return;
+	}
 	if (dv->verdict == POLICY_DENY) {
 		/* A built-in drive keeps its driver in dom0; it just never
 		 * reaches the client VM. */
@@ -265,208 +290,6 @@ devices_apply(struct devices *ds, struct dev *dv)
 		usbauth_set(dv->syspath, 1);
 }
 
-static struct dev *
-devices_find(struct devices *ds, const char *syspath, const char *disk)
-{
-	struct dev *dv;
-
-	TAILQ_FOREACH (dv, &ds->list, link) {
-		if (syspath != NULL && strcmp(dv->syspath, syspath) == 0)
-			return dv;
-		if (disk != NULL && strcmp(dv->disk, disk) == 0)
-			return dv;
-	}
-	return NULL;
-}
-
-/* The disk usb-storage made of the USB device at syspath, if any. */
-static int
-devices_disk_of(const char *syspath, char *name, size_t len)
-{
-	size_t n = strlen(syspath);
-	char path[PATH_MAX], real[PATH_MAX];
-	struct dirent *e;
-	DIR *dir;
-	int rc = -1;
-
-	if ((dir = opendir("/sys/block")) == NULL)
-		return -1;
-	while (rc == -1 && (e = readdir(dir)) != NULL) {
-		snprintf(path, sizeof(path), "/sys/block/%s", e->d_name);
-		if (e->d_name[0] != '.' && strlen(e->d_name) < len &&
-		    realpath(path, real) != NULL &&
-		    strncmp(real, syspath, n) == 0 && real[n] == '/') {
-			memcpy(name, e->d_name, strlen(e->d_name) + 1);
-			rc = 0;
-		}
-	}
-	closedir(dir);
-	return rc;
-}
-
-/* kurad restarted while the device's disk was the client VM's: take
- * the attachment over (the decision on it follows) rather than giving
- * the disk a second time. */
-static void
-devices_adopt(struct devices *ds, struct dev *dv)
-{
-	const char *name = ds->sup->dom[CONF_CLIENT].name;
-	char pdev[64], vdev[16];
-	uint32_t domid;
-	int ro;
-
-	if (devices_disk_of(dv->syspath, dv->disk, sizeof(dv->disk)) == -1 ||
-	    libxl_name_to_domid(ds->ctx, name, &domid) != 0)
-		return;
-	snprintf(pdev, sizeof(pdev), "/dev/%s", dv->disk);
-	if (attach_disk_find(ds->ctx, domid, pdev, vdev, sizeof(vdev), &ro) !=
-	    1)
-		return;
-	snprintf(dv->vdev, sizeof(dv->vdev), "%s", vdev);
-	dv->vdev_ro = ro;
-	dv->domid = domid;
-	dv->state = DEV_ATTACHED;
-	log_info("%s: %s was already %s of %s: taken over", dv->d.id, pdev,
-	    vdev, name);
-	devices_audit(ds, dv, "adopt", NULL);
-}
-
-static void
-devices_usb_add(struct devices *ds, const struct devmon_event *ev)
-{
-	struct dev *dv;
-	char err[256], desc[256];
-
-	if (strncmp(ev->sysname, "usb", 3) == 0) {
-		usbauth_lockdown_hub(ev->syspath); /* a new bus */
-		return;
-	}
-	if (devices_find(ds, ev->syspath, NULL) != NULL)
-		return; /* coldplug and a uevent both reported it */
-	dv = xcalloc(1, sizeof(*dv));
-	snprintf(dv->syspath, sizeof(dv->syspath), "%s", ev->syspath);
-	if (probe_usb_one("/", ev->syspath, &dv->d, err, sizeof(err)) == -1) {
-		/* Unreadable is denied: never guess about a device. */
-		log_warnx("%s: %s", ev->sysname, err);
-		snprintf(dv->d.id, sizeof(dv->d.id), "usb:%s", ev->sysname);
-		usbauth_set(ev->syspath, 0);
-		free(dv);
-		return;
-	}
-	devices_decide(ds, dv);
-	TAILQ_INSERT_TAIL(&ds->list, dv, link);
-	devices_adopt(ds, dv);
-	if (devices_must_detach(dv))
-		devices_detach(ds, dv, 0, "no longer allowed as it is");
-	devices_apply(ds, dv);
-	device_describe(&dv->d, desc, sizeof(desc));
-	log_info("%s: %s: %s by %s (line %d): %s", dv->d.id, desc,
-	    devices_verdict(dv->verdict), dv->rule, dv->line,
-	    devices_state_name(dv->state));
-	devices_audit(ds, dv, "plug", NULL);
-}
-
-static void
-devices_forget(struct devices *ds, struct dev *dv)
-{
-	TAILQ_REMOVE(&ds->list, dv, link);
-	log_info("%s: unplugged", dv->d.id);
-	devices_audit(ds, dv, "unplug", NULL);
-	free(dv);
-}
-
-static void
-devices_usb_remove(struct devices *ds, const struct devmon_event *ev)
-{
-	struct dev *dv = devices_find(ds, ev->syspath, NULL);
-
-	if (dv == NULL)
-		return;
-	devices_detach(ds, dv, 1, "unplugged");
-	devices_forget(ds, dv);
-}
-
-/* A drive on no USB bus (SATA, IDE): a device of its own, decided on
- * as soon as its disk appears.  Anything else there is dom0's. */
-static void
-devices_block_add(struct devices *ds, const struct devmon_event *ev)
-{
-	struct dev *dv = xcalloc(1, sizeof(*dv));
-	char err[256], desc[256];
-	int rc;
-
-	rc = probe_block_one("/", ev->sysname, &dv->d, err, sizeof(err));
-	if (rc != 1) {
-		if (rc == -1)
-			log_warnx("%s: %s", ev->sysname, err);
-		free(dv);
-		return;
-	}
-	snprintf(dv->syspath, sizeof(dv->syspath), "%s", ev->syspath);
-	snprintf(dv->disk, sizeof(dv->disk), "%s", ev->sysname);
-	optical_watch(dv->disk);
-	devices_decide(ds, dv);
-	TAILQ_INSERT_TAIL(&ds->list, dv, link);
-	devices_apply(ds, dv);
-	device_describe(&dv->d, desc, sizeof(desc));
-	log_info("%s: %s: %s by %s (line %d): %s", dv->d.id, desc,
-	    devices_verdict(dv->verdict), dv->rule, dv->line,
-	    devices_state_name(dv->state));
-	devices_audit(ds, dv, "plug", NULL);
-	devices_attach(ds, dv);
-}
-
-/* A medium came or went: the client VM's CD-ROM follows. */
-static void
-devices_medium(struct devices *ds, struct dev *dv)
-{
-	int has = optical_has_medium(dv->disk);
-
-	if (dv->state == DEV_ATTACHED && !has)
-		devices_detach(ds, dv, 1, "medium ejected");
-	else if (dv->state == DEV_WAITING && has)
-		devices_attach(ds, dv);
-}
-
-static void
-devices_disk(struct devices *ds, const struct devmon_event *ev)
-{
-	struct dev *dv = devices_find(ds, NULL, ev->sysname);
-
-	if (ev->action == DEVMON_CHANGE) {
-		if (dv != NULL && dv->d.optical)
-			devices_medium(ds, dv);
-	} else if (ev->action == DEVMON_REMOVE) {
-		if (dv == NULL)
-			return;
-		devices_detach(ds, dv, 1, "its disk is gone");
-		dv->disk[0] = '\0';
-		if (dv->d.bus == DEVICE_BUS_BLOCK)
-			devices_forget(ds, dv);
-	} else if (ev->usb_syspath[0] == '\0') {
-		if (dv == NULL)
-			devices_block_add(ds, ev);
-	} else if ((dv = devices_find(ds, ev->usb_syspath, NULL)) != NULL) {
-		snprintf(dv->disk, sizeof(dv->disk), "%s", ev->sysname);
-		if (dv->d.optical)
-			optical_watch(dv->disk);
-		devices_attach(ds, dv);
-	}
-}
-
-static void
-devices_event(void *arg, const struct devmon_event *ev)
-{
-	struct devices *ds = arg;
-
-	if (ev->kind == DEVMON_DISK)
-		devices_disk(ds, ev);
-	else if (ev->action == DEVMON_ADD)
-		devices_usb_add(ds, ev);
-	else if (ev->action == DEVMON_REMOVE)
-		devices_usb_remove(ds, ev);
-}
-
 void
 devices_client_changed(struct devices *ds)
 {
@@ -474,9 +297,11 @@ devices_client_changed(struct devices *ds)
 	struct dev *dv;
 
 	TAILQ_FOREACH (dv, &ds->list, link) {
+		devpci_running(ds, dv, cli);
 		if (dv->state == DEV_ATTACHED && dv->domid != cli->domid) {
 			/* Its domain is gone, and the backend with it. */
 			dv->state = DEV_WAITING;
+			dv->passed = 0;
 			dv->vdev[0] = '\0';
 			devices_audit(ds, dv, "client-gone", NULL);
 		}
@@ -498,7 +323,10 @@ devices_redecide(struct devices *ds, struct dev *dv, const char *source)
 	    devices_verdict(dv->verdict),
 	    dv->target == POLICY_TARGET_NONE ? " to none" : "", dv->rule,
 	    dv->line, devices_verdict(old));
-	log_info("%s: %s", dv->d.id, why);
+	log_info("%s: %s%s", dv->d.id, why,
+	    dv->d.bus == DEVICE_BUS_PCI
+		? " (for PCI, from the client VM's next start)"
+		: "");
 	if (devices_must_detach(dv))
 		devices_detach(ds, dv, 0, why);
 	devices_apply(ds, dv);
@@ -573,9 +401,10 @@ devices_open(struct devices *ds, struct event_base *base, libxl_ctx *ctx,
 	/* Shut the door before looking at who is there. */
 	if (usbauth_lockdown("/") == -1)
 		return -1;
+	devpci_coldplug(ds);
 	/* Without uevents, denied devices stay shut out all the same;
 	 * allowed ones just do not reach the client VM. */
-	if (devmon_open(&ds->mon, base, devices_event, ds) == -1) {
+	if (devmon_open(&ds->mon, base, devhotplug_event, ds) == -1) {
 		log_warnx("no device hot-plug: allowed devices will not reach "
 			  "the client VM");
 		return 0;

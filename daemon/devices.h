@@ -53,6 +53,7 @@ struct dev {
 	char disk[32]; /* "sdb" once usb-storage made it */
 	char vdev[16]; /* "xvdi" while attached */
 	int vdev_ro;   /* ... and attached read-only */
+	int passed;    /* PCI: in the client VM's configuration */
 	uint32_t domid;
 };
 
@@ -88,5 +89,24 @@ struct dev *devices_lookup(struct devices *ds, const char *id);
 json_t *devices_show(const struct devices *ds, const struct dev *dv);
 json_t *devices_explain(const struct devices *ds, const struct dev *dv);
 const char *devices_state_name(enum dev_state s);
+
+/* For devhotplug.c and devpci.c, which feed the table: */
+/* The policy's decision on dv, in dv (verdict, target, rule, line). */
+void devices_decide(struct devices *ds, struct dev *dv);
+/* Carries the decision out in dom0: authorized or not, and the state. */
+void devices_apply(struct devices *ds, struct dev *dv);
+/* Gives a waiting device's disk to the client VM, if it runs. */
+void devices_attach(struct devices *ds, struct dev *dv);
+/* Takes it back: cleanly, or at once with force (the device is gone). */
+void devices_detach(struct devices *ds, struct dev *dv, int force,
+    const char *why);
+/* The attached device may no longer be the client's as it is. */
+int devices_must_detach(const struct dev *dv);
+int devices_is_storage(const struct device *d);
+/* One audit line; why may be NULL. */
+void devices_audit(struct devices *ds, const struct dev *dv, const char *action,
+    const char *why);
+void devices_log_decision(const struct dev *dv);
+const char *devices_verdict(enum policy_verdict v);
 
 #endif

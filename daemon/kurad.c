@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "control.h"
 #include "devices.h"
+#include "devpci.h"
 #include "kurad.h"
 #include "log.h"
 #include "sup.h"
@@ -194,6 +195,18 @@ kurad_report(void *arg, const struct sup_dom *d, const char *event,
 		devices_client_changed(&k->devs);
 }
 
+/* The client VM gets the PCI devices the policy gives it. */
+static int
+kurad_prepare(void *arg, const struct sup_dom *d, libxl_domain_config *cfg,
+    char *err, size_t errlen)
+{
+	struct kurad *k = arg;
+
+	if (d->role != CONF_CLIENT || !k->have_devs)
+		return 0;
+	return devpci_prepare(&k->devs, cfg, err, errlen);
+}
+
 static void
 kurad_stopped(void *arg)
 {
@@ -229,6 +242,7 @@ kurad_setup(struct kurad *k)
 	k->have_sup = 1;
 	k->sup.report = kurad_report;
 	k->sup.stopped = kurad_stopped;
+	k->sup.prepare = kurad_prepare;
 	k->sup.arg = k;
 	if (devices_open(&k->devs, k->base, k->ctx, &k->sup, &k->audit,
 		&k->conf) == -1)

@@ -162,6 +162,23 @@ sup_create_done(struct sup_dom *d, int rc)
 	sup_feed(d, VM_EV_CREATED, VM_REASON_UNKNOWN);
 }
 
+/* What the rest of kurad adds to the domain, or why it must not start
+ * half-configured. */
+static int
+sup_prepare(struct sup_dom *d)
+{
+	struct sup *s = d->sup;
+	char err[512] = "";
+
+	if (s->prepare == NULL ||
+	    s->prepare(s->arg, d, d->creating, err, sizeof(err)) == 0)
+		return 0;
+	log_warnx("%s: not created: %s", d->name, err);
+	audit_write(s->audit, "domain-refused",
+	    json_pack("{s:s, s:s}", "name", d->name, "why", err));
+	return -1;
+}
+
 /*
  * Creation runs libxl's own event loop to completion (no ao_how): with an
  * asynchronous create under kurad's osevent hooks, libxl 4.17 lost the
@@ -180,8 +197,11 @@ sup_create(struct sup_dom *d)
 	/* A new identity for each incarnation, as xl gives one. */
 	libxl_uuid_generate(&d->creating->c_info.uuid);
 	d->domid = SUP_NODOM;
-	n.rc = libxl_domain_create_new(d->sup->ctx, d->creating, &d->domid,
-	    NULL, NULL);
+	if (sup_prepare(d) == -1)
+		n.rc = ERROR_FAIL;
+	else
+		n.rc = libxl_domain_create_new(d->sup->ctx, d->creating,
+		    &d->domid, NULL, NULL);
 	sup_note(d->sup, &n);
 }
 

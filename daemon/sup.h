@@ -69,6 +69,10 @@ struct sup {
 	    json_t *data);
 	/* Told once both domains are stopped after sup_shutdown. */
 	void (*stopped)(void *arg);
+	/* Before each create: may add to cfg (the client VM's PCI devices);
+	 * -1 with the reason in err refuses the create. */
+	int (*prepare)(void *arg, const struct sup_dom *d,
+	    libxl_domain_config *cfg, char *err, size_t errlen);
 	void *arg;
 };
 

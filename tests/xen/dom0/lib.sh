@@ -53,7 +53,8 @@ figure() {
 # fail REASON: ends the scenario with a verdict of FAIL.
 fail() {
 	log "FAIL: $*"
-	echo "$*" > "$KURA_RUN/reason"
+	# One line: the reason travels in one control-channel message.
+	printf '%s\n' "$*" | tr '\n' ' ' | sed 's/ *$//' > "$KURA_RUN/reason"
 	exit 1
 }
 
@@ -135,6 +136,8 @@ xs_wait() {
 # exit status; 124 if the guest did not answer in SECONDS.
 guest_exec() {
 	local d=/local/domain/$1/data seq rc out
+	# The guest reads the command back escaped (a newline as \n).
+	case "$3" in *$'\n'*) fail "guest_exec: one line only: $3" ;; esac
 	seq=$(($(xenstore-read "$d/cmd-seq" 2> /dev/null || echo 0) + 1))
 	xenstore-rm "$d/result" 2> /dev/null
 	xenstore-rm "$d/rc" 2> /dev/null

@@ -37,8 +37,9 @@ disc_in_client() {
 	local vdev
 	vdev=$(kuractl device list | awk '$1 == "block:sr0" && $2 == "attached" { print $5 }')
 	[ -n "$vdev" ] || return 1
-	guest_exec "$CLI" 30 "mkdir -p /mnt/cd && mount -t iso9660 -o ro /dev/$vdev /mnt/cd &&
-		echo $vdev \$(cat /sys/block/$vdev/ro) \$(cat /mnt/cd/readme.txt); umount /mnt/cd"
+	# Attached in dom0 first; the client's blkfront follows.
+	wait_for 20 guest_exec "$CLI" 10 "test -b /dev/$vdev" || return 1
+	guest_exec "$CLI" 30 "mkdir -p /mnt/cd && mount -t iso9660 -o ro /dev/$vdev /mnt/cd && echo $vdev \$(cat /sys/block/$vdev/ro) \$(cat /mnt/cd/readme.txt); umount /mnt/cd"
 }
 
 run() {
