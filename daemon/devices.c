@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,6 +16,7 @@
 #include "log.h"
 #include "optical.h"
 #include "usbauth.h"
+#include "usbpass.h"
 
 static const char *const devices_state_names[] = {
 	[DEV_DENIED] = "denied",
@@ -187,8 +189,43 @@ devices_must_detach(const struct dev *dv)
 	/* PCI devices change at the client VM's next start (devpci.h). */
 	return dv->state == DEV_ATTACHED && dv->d.bus != DEVICE_BUS_PCI &&
 	    (dv->verdict == POLICY_DENY || dv->target != POLICY_TARGET_CLIENT ||
-		!devices_is_storage(&dv->d) ||
-		dv->vdev_ro != devices_wants_ro(dv));
+		(devices_is_storage(&dv->d) &&
+		    dv->vdev_ro != devices_wants_ro(dv)));
+}
+
+/* A USB device the client VM gets whole (usbpass.h), not as a disk. */
+static int
+devices_passthrough(const struct dev *dv)
+{
+	return dv->d.bus == DEVICE_BUS_USB && !devices_is_storage(&dv->d) &&
+	    !(dv->d.kinds & 1u << DEVICE_KIND_HUB);
+}
+
+static int
+devices_client_hvm(const struct devices *ds)
+{
+	return ds->sup->dom[CONF_CLIENT].conf->cfg.c_info.type ==
+	    LIBXL_DOMAIN_TYPE_HVM;
+}
+
+static void
+devices_attach_usb(struct devices *ds, struct dev *dv,
+    const struct sup_dom *cli)
+{
+	int bus, addr;
+
+	if (usbpass_address(dv->syspath, &bus, &addr) == -1) {
+		log_warnx("%s: no bus address in sysfs", dv->d.id);
+		return;
+	}
+	if (usbpass_add(ds->ctx, cli->domid, bus, addr) == -1)
+		return;
+	snprintf(dv->vdev, sizeof(dv->vdev), "usb%d.%d", bus, addr);
+	dv->domid = cli->domid;
+	dv->state = DEV_ATTACHED;
+	log_info("%s: passed through to %s (host %d.%d)", dv->d.id, cli->name,
+	    bus, addr);
+	devices_audit(ds, dv, "attach", NULL);
 }
 
 /* Gives a waiting device's disk to the client VM if it runs. */
@@ -199,9 +236,14 @@ devices_attach(struct devices *ds, struct dev *dv)
 	struct attach_disk a = { 0 };
 	char pdev[64], vdev[16];
 
-	if (dv->state != DEV_WAITING || dv->disk[0] == '\0' ||
-	    cli->sm.state != VM_RUNNING || cli->domid == SUP_NODOM ||
-	    !optical_has_medium(dv->disk))
+	if (dv->state != DEV_WAITING || cli->sm.state != VM_RUNNING ||
+	    cli->domid == SUP_NODOM)
+		return;
+	if (devices_passthrough(dv)) {
+		devices_attach_usb(ds, dv, cli);
+		return;
+	}
+	if (dv->disk[0] == '\0' || !optical_has_medium(dv->disk))
 		return;
 	if (devices_vdev(ds, vdev, sizeof(vdev)) == NULL) {
 		log_warnx("%s: no free virtual disk name", dv->d.id);
@@ -234,10 +276,17 @@ devices_attach(struct devices *ds, struct dev *dv)
 void
 devices_detach(struct devices *ds, struct dev *dv, int force, const char *why)
 {
+	int bus, addr;
+
 	if (dv->state != DEV_ATTACHED)
 		return;
-	if (force || attach_disk_remove(ds->ctx, dv->domid, dv->vdev, 0) == -1)
+	if (devices_passthrough(dv)) {
+		if (sscanf(dv->vdev, "usb%d.%d", &bus, &addr) == 2)
+			usbpass_remove(ds->ctx, dv->domid, bus, addr);
+	} else if (force ||
+	    attach_disk_remove(ds->ctx, dv->domid, dv->vdev, 0) == -1) {
 		attach_disk_remove(ds->ctx, dv->domid, dv->vdev, 1);
+	}
 	log_info("%s: %s detached from domain %u: %s", dv->d.id, dv->vdev,
 	    dv->domid, why);
 	dv->state = DEV_WAITING;
@@ -274,15 +323,15 @@ devices_apply(struct devices *ds, struct dev *dv)
 	if (dv->target == POLICY_TARGET_NONE ||
 	    (dv->d.kinds & 1u << DEVICE_KIND_HUB)) {
 		dv->state = DEV_DOM0;
-	} else if (devices_is_storage(&dv->d)) {
+	} else if (devices_is_storage(&dv->d) || devices_client_hvm(ds)) {
 		/* Still attached here means allowed as it is. */
 		if (dv->state != DEV_ATTACHED)
 			dv->state = DEV_WAITING;
 	} else {
-		/* USB passthrough to an HVM client comes next. */
 		dv->state = DEV_NO_PATH;
-		log_warnx("%s: allowed, but kura cannot give this kind of "
-			  "device to the client VM yet: kept from dom0",
+		log_warnx("%s: allowed, but only an HVM client VM can have a "
+			  "USB device of this kind (Debian's kernel has no PV "
+			  "USB frontend): kept from dom0",
 		    dv->d.id);
 		return;
 	}
