@@ -346,14 +346,15 @@ devices_client_changed(struct devices *ds)
 	struct dev *dv;
 
 	TAILQ_FOREACH (dv, &ds->list, link) {
-		devpci_running(ds, dv, cli);
 		if (dv->state == DEV_ATTACHED && dv->domid != cli->domid) {
 			/* Its domain is gone, and the backend with it. */
 			dv->state = DEV_WAITING;
 			dv->passed = 0;
 			dv->vdev[0] = '\0';
 			devices_audit(ds, dv, "client-gone", NULL);
+			devices_apply(ds, dv);
 		}
+		devpci_running(ds, dv, cli);
 		devices_attach(ds, dv);
 	}
 }

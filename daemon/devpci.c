@@ -33,13 +33,38 @@ devpci_add_dev(struct devices *ds, const struct device *d)
 	devices_audit(ds, dv, "plug", NULL);
 }
 
+static int devpci_parse(const char *bdf, libxl_device_pci *pci);
+
+/* The running client VM has dv: given by this kurad, or found in its
+ * configuration by a kurad that restarted. */
+static int
+devpci_in(libxl_ctx *ctx, uint32_t domid, const struct dev *dv)
+{
+	libxl_device_pci want, *l;
+	int i, n = 0, found = 0;
+
+	libxl_device_pci_init(&want);
+	if (devpci_parse(dv->d.pci_address, &want) == -1)
+		return 0;
+	l = libxl_device_pci_list(ctx, domid, &n);
+	for (i = 0; l != NULL && i < n; i++)
+		found |= l[i].domain == want.domain && l[i].bus == want.bus &&
+		    l[i].dev == want.dev && l[i].func == want.func;
+	if (l != NULL)
+		libxl_device_pci_list_free(l, n);
+	return found;
+}
+
 /* The client VM runs with the PCI devices devpci gave it. */
 void
 devpci_running(struct devices *ds, struct dev *dv, const struct sup_dom *cli)
 {
-	if (dv->d.bus != DEVICE_BUS_PCI || !dv->passed ||
-	    dv->state == DEV_ATTACHED || cli->sm.state != VM_RUNNING)
+	if (dv->d.bus != DEVICE_BUS_PCI || dv->state == DEV_ATTACHED ||
+	    cli->sm.state != VM_RUNNING)
 		return;
+	if (!dv->passed && !devpci_in(ds->ctx, cli->domid, dv))
+		return;
+	dv->passed = 1;
 	dv->state = DEV_ATTACHED;
 	dv->domid = cli->domid;
 	devices_audit(ds, dv, "attach", NULL);
