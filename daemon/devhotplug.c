@@ -167,11 +167,13 @@ devhotplug_block_add(struct devices *ds, const struct devmon_event *ev)
 }
 
 /* A medium came or went: the client VM's CD-ROM follows. */
-static void
+void
 devhotplug_medium(struct devices *ds, struct dev *dv)
 {
 	int has = optical_has_medium(dv->disk);
 
+	log_debug("%s: %s, %s", dv->d.id, dv->disk,
+	    has ? "a medium" : "no medium");
 	if (dv->state == DEV_ATTACHED && !has)
 		devices_detach(ds, dv, 1, "medium ejected");
 	else if (dv->state == DEV_WAITING && has)

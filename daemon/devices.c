@@ -437,6 +437,28 @@ devices_explain(const struct devices *ds, const struct dev *dv)
 	return cmd_explain_device(ds->policy, &ctx, &dv->d, 1);
 }
 
+static void
+devices_media_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct devices *ds = arg;
+	struct dev *dv;
+
+	TAILQ_FOREACH (dv, &ds->list, link)
+		if (dv->d.optical && dv->disk[0] != '\0' &&
+		    (dv->state == DEV_ATTACHED || dv->state == DEV_WAITING))
+			devhotplug_medium(ds, dv);
+}
+
+static int
+devices_media_timer(struct devices *ds, struct event_base *base)
+{
+	struct timeval tv = { OPTICAL_POLL_MS / 1000,
+		(OPTICAL_POLL_MS % 1000) * 1000 };
+
+	ds->media_timer = event_new(base, -1, EV_PERSIST, devices_media_cb, ds);
+	return ds->media_timer == NULL ? -1 : event_add(ds->media_timer, &tv);
+}
+
 int
 devices_open(struct devices *ds, struct event_base *base, libxl_ctx *ctx,
     struct sup *sup, struct audit *audit, struct kurad_conf *conf)
@@ -462,6 +484,8 @@ devices_open(struct devices *ds, struct event_base *base, libxl_ctx *ctx,
 	ds->have_mon = 1;
 	if (devmon_coldplug(&ds->mon) == -1)
 		log_warnx("devices present at start are left denied");
+	if (devices_media_timer(ds, base) == -1)
+		log_warnx("media are followed only by the kernel's events");
 	return 0;
 }
 
@@ -472,6 +496,8 @@ devices_close(struct devices *ds)
 
 	if (ds->have_mon)
 		devmon_close(&ds->mon);
+	if (ds->media_timer != NULL)
+		event_free(ds->media_timer);
 	while ((dv = TAILQ_FIRST(&ds->list)) != NULL) {
 		TAILQ_REMOVE(&ds->list, dv, link);
 		free(dv);

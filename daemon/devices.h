@@ -61,6 +61,9 @@ struct devices {
 	TAILQ_HEAD(, dev) list;
 	struct devmon mon;
 	int have_mon;
+	/* Drives are also asked for their medium every OPTICAL_POLL_MS: a
+	 * drive that blkback holds open may not report its eject. */
+	struct event *media_timer;
 	struct policy *policy; /* NULL: deny everything */
 	char policy_sha[65];   /* of the policy's canonical form */
 	char policy_key[17];   /* the id of the key that signed it */

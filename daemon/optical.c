@@ -57,6 +57,10 @@ optical_has_medium(const char *disk)
 
 	if (st >= 0)
 		return st == CDS_DISC_OK;
+	if (strncmp(disk, "sr", 2) == 0) {
+		log_warn("%s: drive status", disk);
+		return 0;
+	}
 	/* Not a CD drive (a stick's disk): present is present. */
 	return optical_read(disk, "size", buf, sizeof(buf)) == 0 &&
 	    strcmp(buf, "0") != 0;

@@ -137,7 +137,7 @@ run() {
 	kurad_start
 	wait_alive 90 kura-service > /dev/null || fail "the service domain did not come up"
 	CLI=$(wait_alive 90 kura-client) || fail "the client VM did not come up"
-	guest_exec "$CLI" 60 "modprobe xen-blkfront"
+	guest_exec "$CLI" 60 "modprobe xen-blkfront; modprobe vfat; modprobe nls_cp437; modprobe nls_ascii"
 	out=$(as_user employee kuractl policy show | head -n 1)
 	check "kuractl policy show, for anyone ($out)" [ "$out" = "policy version 1, 6 rules, signed by key $(kuractl policy show --json | sed -n 's/.*"key-id": "\(.*\)".*/\1/p')" ]
 
