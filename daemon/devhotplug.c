@@ -117,6 +117,7 @@ devhotplug_usb_add(struct devices *ds, const struct devmon_event *ev)
 	devices_apply(ds, dv);
 	devices_log_decision(dv);
 	devices_audit(ds, dv, "plug", NULL);
+	devices_attach(ds, dv); /* a whole device; a disk waits for its own */
 }
 
 static void
