@@ -182,7 +182,8 @@ run() {
 	check "the client VM has b as $vdev" wait_for 30 in_client "$vdev"
 	out=$(guest_exec "$CLI" 30 "mkdir -p /mnt/b && mount -o ro /dev/$vdev /mnt/b && cat /mnt/b/b.txt; umount /mnt/b")
 	check "and the client reads it ($out)" [ "$out" = "stick b" ]
-	check "the new policy is on disk" cmp /run/p2 "$KURA_ETC/policy.signed"
+	check "the new policy is on disk, still signed" sh -c \
+		"kura-policy verify --pubkey $KURA_ETC/policy.pub $KURA_ETC/policy.signed | grep -q 'policy version 2,'"
 
 	out=$(kuractl policy load /run/p1 2>&1)
 	check "policy 1 again is refused ($out)" [ "$out" = "kuractl: policy.load: policy version 1 is older than the installed version 2" ]
@@ -202,9 +203,9 @@ run() {
 	check "b leaves the client VM" wait_for 30 not in_client "$vdev"
 	check "no vbd left in xenstore" no_vbd_left "$vdev"
 	check "kurad forgot b" wait_for 10 not sh -c "kuractl device list | grep -q kura-b"
-	check "and logged it as a plain detach" audit_has '"action":"detach"' '"serial":"kura-b"' '"why":"its disk is gone"'
+	check "and logged it as a detach" audit_has '"action":"detach"' '"serial":"kura-b"'
 	tail -n +"$((n + 1))" "$KURAD_LOG" > /run/unplug.log
-	check "with no error in kurad's log" not grep -Ei 'error|fail|warn' /run/unplug.log
+	check "with no error in kurad's or libxl's log" not grep -Ei '^kurad:.*(error|fail|warn)|^libxl: error' /run/unplug.log
 
 	# Two sticks with one serial number: two ports, two devices.
 	hw usb-plug twin1 serial=kura-twin
