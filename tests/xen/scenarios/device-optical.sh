@@ -2,8 +2,8 @@
 # timeout: 500
 
 host_setup() {
-	mk_iso disc1 readme.txt "kura disc one"
-	mk_iso disc2 readme.txt "kura disc two"
+	mk_iso opt1 readme.txt "kura disc one"
+	mk_iso opt2 readme.txt "kura disc two"
 }
 
 not() {
@@ -59,7 +59,7 @@ run() {
 	check "kurad decided on the empty drive: it waits for a medium" wait_for 10 cd_is waiting
 	check "the kernel polls it for media" [ "$(cat /sys/block/sr0/events_poll_msecs)" -gt 0 ]
 
-	hw cd-insert disc1
+	hw cd-insert opt1
 	check "the disc reaches the client VM" wait_for 40 cd_is attached
 	out=$(disc_in_client)
 	check "as a read-only CD-ROM the client reads ($out)" [ "${out#* }" = "1 kura disc one" ]
@@ -68,7 +68,7 @@ run() {
 	hw cd-eject
 	check "eject: the client VM's CD-ROM goes" wait_for 30 cd_is waiting
 	check "nothing left in the client" not disc_in_client
-	hw cd-insert disc2
+	hw cd-insert opt2
 	check "insert: the new disc comes" wait_for 40 cd_is attached
 	out=$(disc_in_client)
 	check "with its own contents ($out)" [ "${out#* }" = "1 kura disc two" ]
@@ -80,7 +80,7 @@ run() {
 	check "the drive is denied" cd_is denied
 	check "the client VM lost the disc" not disc_in_client
 	hw cd-eject
-	hw cd-insert disc1
+	hw cd-insert opt1
 	sleep 5
 	check "a new disc stays out" cd_is denied
 	check "and the client has none" not disc_in_client
