@@ -275,6 +275,21 @@ guest_kick() {
 	xenstore-write "$d/cmd" "$seq $2"
 }
 
+# not CMD...: CMD fails (for check and wait_for, which run functions of
+# this shell).
+not() {
+	! "$@"
+}
+
+# audit_has WORDS...: kurad's audit log has a line holding every word.
+audit_has() {
+	local l w
+	l=$(cat "$AUDIT_LOG")
+	for w in "$@"; do
+		l=$(echo "$l" | grep -F -- "$w") || return 1
+	done
+}
+
 # state_of NAME: the state kurad reports for a domain.
 state_of() {
 	kuractl status --json | tr -d ' \n' | grep -o "\"name\":\"$1\"[^}]*" |

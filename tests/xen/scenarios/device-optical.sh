@@ -6,18 +6,6 @@ host_setup() {
 	mk_iso opt2 readme.txt "kura disc two"
 }
 
-not() {
-	! "$@"
-}
-
-audit_has() {
-	local l
-	l=$(cat "$AUDIT_LOG")
-	for w in "$@"; do
-		l=$(echo "$l" | grep -F -- "$w") || return 1
-	done
-}
-
 # sign FILE VERSION CD-RULE: a signed policy for the drive.
 sign() {
 	printf 'version %s\ndefault deny\nhubs: allow kind hub\n%s\n' "$2" "$3" > "$1.txt"

@@ -10,19 +10,6 @@ host_setup() {
 	mk_stick big 64
 }
 
-not() {
-	! "$@"
-}
-
-# audit_has WORDS...: an audit line holding every word.
-audit_has() {
-	local l
-	l=$(cat "$AUDIT_LOG")
-	for w in "$@"; do
-		l=$(echo "$l" | grep -F -- "$w") || return 1
-	done
-}
-
 # column SERIAL N: column N of kuractl device list for the (first) device
 # with SERIAL; 1 is the id, 5 the client's vdev.
 column() {

@@ -32,20 +32,6 @@ vbd_in_client() {
 	guest_exec "$CLI" 10 "test -b /dev/$1"
 }
 
-# not CMD...: CMD fails (for check, which runs functions of this shell).
-not() {
-	! "$@"
-}
-
-# audit_has WORDS...: an audit line holding every word.
-audit_has() {
-	local l
-	l=$(cat "$AUDIT_LOG")
-	for w in "$@"; do
-		l=$(echo "$l" | grep -F -- "$w") || return 1
-	done
-}
-
 test_policy() {
 	cat > "$KURA_ETC"/policy.txt <<-'POLICY'
 		version 1

@@ -22,10 +22,6 @@ in_client() {
 	fail "the client VM (domain $CLI) does not answer"
 }
 
-not() {
-	! "$@"
-}
-
 dev_state() {
 	kuractl device list | awk -v s="$1" '$6 == s { print $2 }'
 }
