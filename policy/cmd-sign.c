@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "load.h"
+#include "edkey.h"
 #include "sign.h"
 #include "xalloc.h"
 
@@ -27,9 +28,9 @@ cmd_keygen(int argc, char **argv)
 	}
 	xasprintf(&priv, "%s.key", argv[1]);
 	xasprintf(&pub, "%s.pub", argv[1]);
-	if (sign_keygen(priv, pub, err, sizeof(err)) == -1 ||
-	    (key = sign_load_public(pub, err, sizeof(err))) == NULL ||
-	    sign_key_id(key, id, sizeof(id)) == -1) {
+	if (edkey_keygen(priv, pub, err, sizeof(err)) == -1 ||
+	    (key = edkey_load_public(pub, err, sizeof(err))) == NULL ||
+	    edkey_id(key, id, sizeof(id)) == -1) {
 		fprintf(stderr, "kura-policy: keygen: %s\n", err);
 		goto out;
 	}
@@ -81,7 +82,7 @@ cmd_sign(int argc, char **argv)
 		fprintf(stderr, "usage: kura-policy %s\n", usage);
 		return CLI_EXIT_USAGE;
 	}
-	if ((key = sign_load_private(o.key, err, sizeof(err))) == NULL ||
+	if ((key = edkey_load_private(o.key, err, sizeof(err))) == NULL ||
 	    (pol = cmd_sign_input(argv[first])) == NULL ||
 	    (env = sign_policy(pol, key, err, sizeof(err))) == NULL) {
 		if (pol != NULL || key == NULL)

@@ -8,6 +8,7 @@
 
 #include "load.h"
 #include "parse.h"
+#include "edkey.h"
 #include "sign.h"
 #include "xalloc.h"
 
@@ -117,10 +118,10 @@ load_signed_env(const json_t *env, const char *pubkey,
 	EVP_PKEY *key = NULL;
 	json_t *pol = NULL;
 
-	if ((key = sign_load_public(pubkey, err, errlen)) == NULL)
+	if ((key = edkey_load_public(pubkey, err, errlen)) == NULL)
 		goto out;
 	if (keyid != NULL)
-		sign_key_id(key, keyid, keyidlen);
+		edkey_id(key, keyid, keyidlen);
 	if (sign_verify(env, key, inst, &pol, err, errlen) == 0)
 		p = load_compile_signed(pol, err, errlen);
 out:

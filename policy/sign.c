@@ -19,12 +19,10 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "edkey.h"
 #include "sign.h"
 
 #define SIGN_ALG "ed25519"
-#define SIGN_SIG_LEN 64
-#define SIGN_PUB_LEN 32
-#define SIGN_ID_BYTES 8
 /* Base64 of 64 bytes: 22 groups of four characters, the last "xx==". */
 #define SIGN_B64_LEN 88
 #define SIGN_B64_CHARS                                                         \
@@ -35,205 +33,6 @@ char *
 sign_canonical_dump(const json_t *j)
 {
 	return json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
-}
-
-/* OpenSSL's reason for the last failure.  The queue is emptied so that a
- * later, unrelated failure does not report this stale one. */
-static const char *
-sign_ossl_reason(void)
-{
-	unsigned long e = ERR_peek_last_error();
-	const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
-
-	ERR_clear_error();
-	return r != NULL ? r : "unknown error";
-}
-
-static void
-sign_hex(const unsigned char *in, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = SIGN_HEX_DIGITS[in[i] >> 4];
-		out[2 * i + 1] = SIGN_HEX_DIGITS[in[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-static int
-sign_is_ed25519(const EVP_PKEY *key)
-{
-	return key != NULL && EVP_PKEY_is_a(key, "ED25519");
-}
-
-/* Opens a new file, never an existing one: a key pair must not silently
- * replace the one policies were signed with. */
-static FILE *
-sign_create(const char *path, mode_t mode, char *err, size_t errlen)
-{
-	FILE *fp;
-	int fd;
-
-	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode);
-	if (fd == -1) {
-		if (errno == EEXIST)
-			snprintf(err, errlen,
-			    "%s already exists; refusing to overwrite it",
-			    path);
-		else
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	fp = fdopen(fd, "w");
-	if (fp == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-	}
-	return fp;
-}
-
-/* Writes key as PEM and closes fp.  The stdio buffer is ours so the copy of
- * the private key it holds can be wiped; fsync because the operator is told
- * the key exists once this returns. */
-static int
-sign_write_key(FILE *fp, const char *path, EVP_PKEY *key, int private,
-    char *err, size_t errlen)
-{
-	char buf[BUFSIZ];
-	int ok, rc = -1;
-
-	setvbuf(fp, buf, _IOFBF, sizeof(buf));
-	if (private)
-		ok = PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL);
-	else
-		ok = PEM_write_PUBKEY(fp, key);
-	if (!ok)
-		snprintf(err, errlen, "%s: cannot write the key (%s)", path,
-		    sign_ossl_reason());
-	else if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	else
-		rc = 0;
-	if (fclose(fp) != 0 && rc == 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	OPENSSL_cleanse(buf, sizeof(buf));
-	return rc;
-}
-
-int
-sign_keygen(const char *priv_path, const char *pub_path, char *err,
-    size_t errlen)
-{
-	EVP_PKEY *key = NULL;
-	FILE *priv = NULL, *pub = NULL;
-	int rc = -1;
-
-	key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
-	if (key == NULL) {
-		snprintf(err, errlen, "cannot generate an Ed25519 key (%s)",
-		    sign_ossl_reason());
-		goto out;
-	}
-	if ((priv = sign_create(priv_path, 0600, err, errlen)) == NULL)
-		goto out;
-	if ((pub = sign_create(pub_path, 0644, err, errlen)) == NULL) {
-		/* Half a key pair is worse than none. */
-		fclose(priv);
-		unlink(priv_path);
-		goto out;
-	}
-	rc = sign_write_key(priv, priv_path, key, 1, err, errlen);
-	if (rc == 0)
-		rc = sign_write_key(pub, pub_path, key, 0, err, errlen);
-	else
-		fclose(pub);
-	if (rc == -1) {
-		unlink(priv_path);
-		unlink(pub_path);
-	}
-out:
-	EVP_PKEY_free(key);
-	return rc;
-}
-
-/* No passphrase prompt on the terminal: keys are not encrypted, and a
- * daemon has no one to ask. */
-static int
-sign_no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1;
-}
-
-static EVP_PKEY *
-sign_load(const char *path, int private, char *err, size_t errlen)
-{
-	char buf[BUFSIZ];
-	EVP_PKEY *key = NULL;
-	FILE *fp = NULL;
-
-	if ((fp = fopen(path, "re")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	/* Our buffer, so the private key text read through it can be wiped. */
-	setvbuf(fp, buf, _IOFBF, sizeof(buf));
-	if (private)
-		key = PEM_read_PrivateKey(fp, NULL, sign_no_passphrase, NULL);
-	else
-		key = PEM_read_PUBKEY(fp, NULL, sign_no_passphrase, NULL);
-	if (key == NULL) {
-		snprintf(err, errlen, "%s: no PEM %s key (%s)", path,
-		    private ? "private" : "public", sign_ossl_reason());
-		goto out;
-	}
-	if (!sign_is_ed25519(key)) {
-		snprintf(err, errlen, "%s: not an Ed25519 key", path);
-		EVP_PKEY_free(key);
-		key = NULL;
-	}
-out:
-	if (fp != NULL)
-		fclose(fp);
-	OPENSSL_cleanse(buf, sizeof(buf));
-	return key;
-}
-
-EVP_PKEY *
-sign_load_private(const char *path, char *err, size_t errlen)
-{
-	return sign_load(path, 1, err, errlen);
-}
-
-EVP_PKEY *
-sign_load_public(const char *path, char *err, size_t errlen)
-{
-	return sign_load(path, 0, err, errlen);
-}
-
-int
-sign_key_id(EVP_PKEY *key, char *buf, size_t len)
-{
-	unsigned char raw[SIGN_PUB_LEN], md[EVP_MAX_MD_SIZE];
-	size_t rawlen = sizeof(raw);
-	unsigned int mdlen;
-
-	if (len < 2 * SIGN_ID_BYTES + 1 || !sign_is_ed25519(key))
-		return -1;
-	if (EVP_PKEY_get_raw_public_key(key, raw, &rawlen) != 1 ||
-	    rawlen != SIGN_PUB_LEN ||
-	    EVP_Digest(raw, rawlen, md, &mdlen, EVP_sha256(), NULL) != 1) {
-		ERR_clear_error();
-		return -1;
-	}
-	sign_hex(md, SIGN_ID_BYTES, buf);
-	return 0;
 }
 
 int
@@ -251,7 +50,7 @@ sign_sha256_hex(const json_t *j, char *buf, size_t len)
 		ERR_clear_error();
 		goto out;
 	}
-	sign_hex(md, mdlen, buf);
+	edkey_hex(md, mdlen, buf);
 	rc = 0;
 out:
 	free(dump);
@@ -282,35 +81,11 @@ sign_policy_version(const json_t *policy, json_int_t *version, char *err,
 	return 0;
 }
 
-/* Ed25519 hashes the message itself, hence the NULL digest and the
- * one-shot EVP_DigestSign. */
-static int
-sign_bytes(EVP_PKEY *priv, const char *msg, unsigned char *sig, char *err,
-    size_t errlen)
-{
-	EVP_MD_CTX *ctx = NULL;
-	size_t siglen = SIGN_SIG_LEN;
-	int rc = -1;
-
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestSignInit(ctx, NULL, NULL, NULL, priv) != 1 ||
-	    EVP_DigestSign(ctx, sig, &siglen, (const unsigned char *)msg,
-		strlen(msg)) != 1 ||
-	    siglen != SIGN_SIG_LEN) {
-		snprintf(err, errlen, "cannot sign (%s)", sign_ossl_reason());
-		goto out;
-	}
-	rc = 0;
-out:
-	EVP_MD_CTX_free(ctx);
-	return rc;
-}
-
 json_t *
 sign_policy(const json_t *policy, EVP_PKEY *priv, char *err, size_t errlen)
 {
-	unsigned char sig[SIGN_SIG_LEN];
-	char b64[SIGN_B64_LEN + 1], id[2 * SIGN_ID_BYTES + 1];
+	unsigned char sig[EDKEY_SIG_LEN];
+	char b64[SIGN_B64_LEN + 1], id[2 * EDKEY_ID_BYTES + 1];
 	json_t *copy = NULL, *env = NULL;
 	char *dump = NULL;
 	json_int_t version;
@@ -321,7 +96,7 @@ sign_policy(const json_t *policy, EVP_PKEY *priv, char *err, size_t errlen)
 	}
 	if (sign_policy_version(policy, &version, err, errlen) == -1)
 		goto out;
-	if (sign_key_id(priv, id, sizeof(id)) == -1) {
+	if (edkey_id(priv, id, sizeof(id)) == -1) {
 		snprintf(err, errlen, "not an Ed25519 key");
 		goto out;
 	}
@@ -331,9 +106,9 @@ sign_policy(const json_t *policy, EVP_PKEY *priv, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot serialize the policy");
 		goto out;
 	}
-	if (sign_bytes(priv, dump, sig, err, errlen) == -1)
+	if (edkey_sign(priv, dump, strlen(dump), sig, err, errlen) == -1)
 		goto out;
-	EVP_EncodeBlock((unsigned char *)b64, sig, SIGN_SIG_LEN);
+	EVP_EncodeBlock((unsigned char *)b64, sig, EDKEY_SIG_LEN);
 	env = json_pack("{s:s, s:O, s:{s:s, s:s, s:s}}", "format", SIGN_FORMAT,
 	    "policy", copy, "signature", "alg", SIGN_ALG, "key-id", id, "value",
 	    b64);
@@ -360,17 +135,17 @@ sign_decode_sig(const char *b64, unsigned char *sig, char *err, size_t errlen)
 		return -1;
 	}
 	real = len / 4 * 3 - pad;
-	if (real != SIGN_SIG_LEN) {
+	if (real != EDKEY_SIG_LEN) {
 		snprintf(err, errlen, "signature is %zu bytes, expected %d",
-		    real, SIGN_SIG_LEN);
+		    real, EDKEY_SIG_LEN);
 		return -1;
 	}
 	if (EVP_DecodeBlock(buf, (const unsigned char *)b64, (int)len) !=
-	    SIGN_SIG_LEN + (int)pad) {
+	    EDKEY_SIG_LEN + (int)pad) {
 		snprintf(err, errlen, "signature value is not valid base64");
 		return -1;
 	}
-	memcpy(sig, buf, SIGN_SIG_LEN);
+	memcpy(sig, buf, EDKEY_SIG_LEN);
 	return 0;
 }
 
@@ -414,7 +189,7 @@ sign_check_key(const json_t *sig, EVP_PKEY *pub, char *err, size_t errlen)
 {
 	const char *alg = json_string_value(json_object_get(sig, "alg"));
 	const char *id = json_string_value(json_object_get(sig, "key-id"));
-	char want[2 * SIGN_ID_BYTES + 1];
+	char want[2 * EDKEY_ID_BYTES + 1];
 
 	if (alg == NULL) {
 		snprintf(err, errlen, "signature has no \"alg\" string");
@@ -426,12 +201,12 @@ sign_check_key(const json_t *sig, EVP_PKEY *pub, char *err, size_t errlen)
 		    SIGN_ALG);
 		return -1;
 	}
-	if (sign_key_id(pub, want, sizeof(want)) == -1) {
+	if (edkey_id(pub, want, sizeof(want)) == -1) {
 		snprintf(err, errlen, "public key is not an Ed25519 key");
 		return -1;
 	}
-	if (id == NULL || strlen(id) != 2 * SIGN_ID_BYTES ||
-	    strspn(id, SIGN_HEX_DIGITS) != 2 * SIGN_ID_BYTES) {
+	if (id == NULL || strlen(id) != 2 * EDKEY_ID_BYTES ||
+	    strspn(id, SIGN_HEX_DIGITS) != 2 * EDKEY_ID_BYTES) {
 		snprintf(err, errlen, "signature has no valid \"key-id\"");
 		return -1;
 	}
@@ -448,8 +223,7 @@ sign_check_value(const json_t *policy, const json_t *sigobj, EVP_PKEY *pub,
     char *err, size_t errlen)
 {
 	const char *b64 = json_string_value(json_object_get(sigobj, "value"));
-	unsigned char sig[SIGN_SIG_LEN];
-	EVP_MD_CTX *ctx = NULL;
+	unsigned char sig[EDKEY_SIG_LEN];
 	char *dump = NULL;
 	int rc = -1;
 
@@ -463,17 +237,12 @@ sign_check_value(const json_t *policy, const json_t *sigobj, EVP_PKEY *pub,
 		snprintf(err, errlen, "cannot serialize the policy");
 		goto out;
 	}
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pub) != 1 ||
-	    EVP_DigestVerify(ctx, sig, sizeof(sig), (const unsigned char *)dump,
-		strlen(dump)) != 1) {
-		ERR_clear_error();
+	if (edkey_verify(pub, dump, strlen(dump), sig) == -1) {
 		snprintf(err, errlen, "bad signature");
 		goto out;
 	}
 	rc = 0;
 out:
-	EVP_MD_CTX_free(ctx);
 	free(dump);
 	return rc;
 }

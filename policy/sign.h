@@ -21,13 +21,7 @@
 /* The bytes that are signed: sorted keys, compact, ASCII.  Free with free(). */
 char *sign_canonical_dump(const json_t *j);
 
-/* Writes a new key pair as PEM: private (mode 0600) and public. */
-int sign_keygen(const char *priv_path, const char *pub_path, char *err,
-    size_t errlen);
-EVP_PKEY *sign_load_private(const char *path, char *err, size_t errlen);
-EVP_PKEY *sign_load_public(const char *path, char *err, size_t errlen);
-/* 16 hex digits; buf must hold 17 bytes. */
-int sign_key_id(EVP_PKEY *key, char *buf, size_t len);
+/* Keys are lib/edkey.h's. */
 
 /* A new signed envelope around policy (which is copied). */
 json_t *sign_policy(const json_t *policy, EVP_PKEY *priv, char *err,

@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "edkey.h"
 #include "sign.h"
 
 /* RFC 8032, section 7.1, test 1. */
@@ -61,12 +62,12 @@ fixture_setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->priv_path, sizeof(f->priv_path), "%s/key", f->dir);
 	snprintf(f->pub_path, sizeof(f->pub_path), "%s/key.pub", f->dir);
-	assert_int_equal(sign_keygen(f->priv_path, f->pub_path, f->err,
+	assert_int_equal(edkey_keygen(f->priv_path, f->pub_path, f->err,
 			     sizeof(f->err)),
 	    0);
-	f->priv = sign_load_private(f->priv_path, f->err, sizeof(f->err));
+	f->priv = edkey_load_private(f->priv_path, f->err, sizeof(f->err));
 	assert_non_null(f->priv);
-	f->pub = sign_load_public(f->pub_path, f->err, sizeof(f->err));
+	f->pub = edkey_load_public(f->pub_path, f->err, sizeof(f->err));
 	assert_non_null(f->pub);
 	*state = f;
 	return 0;
@@ -149,13 +150,13 @@ test_keygen(void **state)
 
 	assert_int_equal(stat(f->priv_path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
-	assert_int_equal(sign_key_id(f->priv, id_priv, sizeof(id_priv)), 0);
-	assert_int_equal(sign_key_id(f->pub, id_pub, sizeof(id_pub)), 0);
+	assert_int_equal(edkey_id(f->priv, id_priv, sizeof(id_priv)), 0);
+	assert_int_equal(edkey_id(f->pub, id_pub, sizeof(id_pub)), 0);
 	assert_string_equal(id_priv, id_pub);
 	assert_int_equal(strlen(id_pub), 16);
 	assert_int_equal(strspn(id_pub, "0123456789abcdef"), 16);
 	/* buf must hold 17 bytes. */
-	assert_int_equal(sign_key_id(f->pub, id_pub, 16), -1);
+	assert_int_equal(edkey_id(f->pub, id_pub, 16), -1);
 }
 
 static void
@@ -166,22 +167,22 @@ test_keygen_refuses_overwrite(void **state)
 	EVP_PKEY *k;
 	struct stat st;
 
-	assert_int_equal(sign_key_id(f->pub, before, sizeof(before)), 0);
-	assert_int_equal(sign_keygen(f->priv_path, f->pub_path, f->err,
+	assert_int_equal(edkey_id(f->pub, before, sizeof(before)), 0);
+	assert_int_equal(edkey_keygen(f->priv_path, f->pub_path, f->err,
 			     sizeof(f->err)),
 	    -1);
 	snprintf(other, sizeof(other),
 	    "%s already exists; refusing to overwrite it", f->priv_path);
 	assert_string_equal(f->err, other);
-	k = sign_load_public(f->pub_path, f->err, sizeof(f->err));
+	k = edkey_load_public(f->pub_path, f->err, sizeof(f->err));
 	assert_non_null(k);
-	assert_int_equal(sign_key_id(k, after, sizeof(after)), 0);
+	assert_int_equal(edkey_id(k, after, sizeof(after)), 0);
 	assert_string_equal(before, after);
 	EVP_PKEY_free(k);
 
 	/* Only the public file exists: no private key is left behind. */
 	snprintf(other, sizeof(other), "%s/other", f->dir);
-	assert_int_equal(sign_keygen(other, f->pub_path, f->err,
+	assert_int_equal(edkey_keygen(other, f->pub_path, f->err,
 			     sizeof(f->err)),
 	    -1);
 	assert_int_equal(stat(other, &st), -1);
@@ -231,7 +232,7 @@ test_round_trip(void **state)
 	assert_string_equal(json_string_value(
 				json_object_get(sig_obj(env), "alg")),
 	    "ed25519");
-	assert_int_equal(sign_key_id(f->pub, id, sizeof(id)), 0);
+	assert_int_equal(edkey_id(f->pub, id, sizeof(id)), 0);
 	assert_string_equal(json_string_value(
 				json_object_get(sig_obj(env), "key-id")),
 	    id);
@@ -403,8 +404,8 @@ test_wrong_key(void **state)
 	assert_non_null(other);
 	env = sign_policy(policy, other, f->err, sizeof(f->err));
 	assert_non_null(env);
-	assert_int_equal(sign_key_id(other, theirs, sizeof(theirs)), 0);
-	assert_int_equal(sign_key_id(f->pub, mine, sizeof(mine)), 0);
+	assert_int_equal(edkey_id(other, theirs, sizeof(theirs)), 0);
+	assert_int_equal(edkey_id(f->pub, mine, sizeof(mine)), 0);
 	assert_string_not_equal(mine, theirs);
 	snprintf(msg, sizeof(msg), "signed by key %s, expected key %s", theirs,
 	    mine);
@@ -499,7 +500,7 @@ expect_version_error(struct fixture *f, const char *text, const char *msg)
 			     (const unsigned char *)dump, strlen(dump)),
 	    1);
 	assert_int_equal(EVP_EncodeBlock(b64, sig, 64), 88);
-	assert_int_equal(sign_key_id(f->pub, id, sizeof(id)), 0);
+	assert_int_equal(edkey_id(f->pub, id, sizeof(id)), 0);
 	env = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}}", "format", SIGN_FORMAT,
 	    "policy", policy, "signature", "alg", "ed25519", "key-id", id,
 	    "value", (const char *)b64);
@@ -590,19 +591,19 @@ test_loaders_refuse(void **state)
 	snprintf(priv, sizeof(priv), "%s/ec", f->dir);
 	snprintf(pub, sizeof(pub), "%s/ec.pub", f->dir);
 	write_ec_pair(priv, pub);
-	assert_null(sign_load_private(priv, f->err, sizeof(f->err)));
+	assert_null(edkey_load_private(priv, f->err, sizeof(f->err)));
 	snprintf(msg, sizeof(msg), "%s: not an Ed25519 key", priv);
 	assert_string_equal(f->err, msg);
-	assert_null(sign_load_public(pub, f->err, sizeof(f->err)));
+	assert_null(edkey_load_public(pub, f->err, sizeof(f->err)));
 	snprintf(msg, sizeof(msg), "%s: not an Ed25519 key", pub);
 	assert_string_equal(f->err, msg);
 
 	snprintf(priv, sizeof(priv), "%s/other", f->dir);
-	assert_null(sign_load_private(priv, f->err, sizeof(f->err)));
+	assert_null(edkey_load_private(priv, f->err, sizeof(f->err)));
 	snprintf(msg, sizeof(msg), "%s: %s", priv, strerror(ENOENT));
 	assert_string_equal(f->err, msg);
 	/* A public key where a private one is expected. */
-	assert_null(sign_load_private(f->pub_path, f->err, sizeof(f->err)));
+	assert_null(edkey_load_private(f->pub_path, f->err, sizeof(f->err)));
 	snprintf(msg, sizeof(msg), "%s: no PEM private key (", f->pub_path);
 	assert_memory_equal(f->err, msg, strlen(msg));
 }
@@ -629,7 +630,7 @@ test_rfc8032_vector(void **state)
 	    1);
 	assert_int_equal(siglen, 64);
 	assert_memory_equal(sig, rfc_sig, 64);
-	assert_int_equal(sign_key_id(k, id, sizeof(id)), 0);
+	assert_int_equal(edkey_id(k, id, sizeof(id)), 0);
 	assert_string_equal(id, RFC_KEY_ID);
 	EVP_MD_CTX_free(ctx);
 	EVP_PKEY_free(k);

@@ -1,0 +1,23 @@
+#include "config.h"
+#include "kura-image.h"
+int
+imgcmd_diff(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return 1;
+}
+int
+imgcmd_assemble(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return 1;
+}
+int
+imgcmd_gc(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return 1;
+}

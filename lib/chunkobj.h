@@ -1,0 +1,63 @@
+/*
+ * chunkobj: chunk objects, the unit a store keeps and a laptop fetches
+ * (docs/image-format.md, section 2): a block table, then one zstd frame per
+ * 4 KiB block so that any subset of blocks can be fetched by range.
+ */
+#ifndef KURA_CHUNKOBJ_H
+#define KURA_CHUNKOBJ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <zstd.h>
+
+#include "chunker.h"
+
+#define CHUNKOBJ_MAGIC "KURACHK1"
+#define CHUNKOBJ_HDR 16
+#define CHUNKOBJ_ENT 36
+#define CHUNKOBJ_MAX_BLOCKS 64
+#define CHUNKOBJ_LEVEL 3
+
+/* Bytes before the first frame: header and block table. */
+size_t chunkobj_table_len(uint32_t nblocks);
+
+/* The smallest object that can hold length bytes: its table and a byte
+ * per frame. */
+uint64_t chunkobj_min_stored(uint64_t length);
+
+/* The object for len bytes of data whose blocks b[0..n) are hashed.
+ * *obj is malloc'd. */
+void chunkobj_encode(ZSTD_CCtx *cctx, const unsigned char *data, size_t len,
+    const struct chunk_block *b, size_t n, unsigned char **obj, size_t *objlen);
+
+struct chunkobj_table {
+	uint32_t nblocks;
+	uint32_t length;
+	unsigned char h[CHUNKOBJ_MAX_BLOCKS][CHUNK_HASH];
+	uint32_t flen[CHUNKOBJ_MAX_BLOCKS];
+	uint64_t foff[CHUNKOBJ_MAX_BLOCKS]; /* from the object's start */
+	uint64_t total;                     /* the object's size */
+};
+
+/* Checks the header and block table in buf (at least chunkobj_table_len
+ * bytes) against the id and length the manifest gives.  0, or -1 with
+ * the check that failed in err. */
+int chunkobj_parse_table(struct chunk_hasher *hs, const unsigned char *buf,
+    size_t len, const unsigned char *id, uint64_t length,
+    struct chunkobj_table *t, char *err, size_t errlen);
+/* Decompresses block k's frame into out (room for CHUNK_BLOCK) and checks
+ * its hash. */
+int chunkobj_decode_block(ZSTD_DCtx *dctx, struct chunk_hasher *hs,
+    const struct chunkobj_table *t, uint32_t k, const void *frame, size_t flen,
+    unsigned char *out, char *err, size_t errlen);
+/* A whole object into out (room for length bytes), every check made. */
+int chunkobj_decode(ZSTD_DCtx *dctx, struct chunk_hasher *hs,
+    const unsigned char *obj, size_t objlen, const unsigned char *id,
+    uint64_t length, unsigned char *out, char *err, size_t errlen);
+
+/* "chunks/ab/ab....kch" for an id; buf holds CHUNKOBJ_PATH_LEN. */
+#define CHUNKOBJ_PATH_LEN (7 + 3 + 64 + 4 + 1)
+void chunkobj_path(const unsigned char *id, char *buf);
+
+#endif
