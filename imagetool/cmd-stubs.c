@@ -1,20 +1,6 @@
 #include "config.h"
 #include "kura-image.h"
 int
-imgcmd_diff(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	return 1;
-}
-int
-imgcmd_assemble(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	return 1;
-}
-int
 imgcmd_gc(int argc, char **argv)
 {
 	(void)argc;

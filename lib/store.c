@@ -184,6 +184,21 @@ store_get(struct store *st, const unsigned char *id, unsigned char **buf,
 }
 
 int
+store_pread(struct store *st, const unsigned char *id, void *buf, size_t len,
+    uint64_t off)
+{
+	char rel[CHUNKOBJ_PATH_LEN];
+	int fd, rc;
+
+	chunkobj_path(id, rel);
+	if ((fd = openat(st->dirfd, rel, O_RDONLY | O_CLOEXEC)) == -1)
+		return -errno;
+	rc = file_pread_all(fd, buf, len, (off_t)off);
+	close(fd);
+	return rc;
+}
+
+int
 store_put_manifest(struct store *st, const char *name, int64_t version,
     const void *buf, size_t len)
 {

@@ -34,6 +34,10 @@ int store_put(struct store *st, const unsigned char *id, const void *obj,
 /* 0, -ENOENT, or another -errno; *buf malloc'd. */
 int store_get(struct store *st, const unsigned char *id, unsigned char **buf,
     size_t *len);
+/* Bytes [off, off + len) of an object: 0, -ENOENT, -ENODATA (too short)
+ * or another -errno. */
+int store_pread(struct store *st, const unsigned char *id, void *buf,
+    size_t len, uint64_t off);
 /* Any file under the store (a relative path), e.g. a manifest. */
 int store_read(struct store *st, const char *rel, size_t max,
     unsigned char **buf, size_t *len);

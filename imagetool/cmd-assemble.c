@@ -1,0 +1,86 @@
+/* cmd-assemble.c: kura-image assemble (lib/assemble.c does the work). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "assemble.h"
+#include "cli.h"
+#include "edkey.h"
+#include "imgcmd.h"
+#include "kura-image.h"
+
+static void
+imgcmd_assemble_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct progress *p = arg;
+
+	p->total = total;
+	progress_update(p, done);
+}
+
+static void
+imgcmd_assemble_report(const struct assemble_result *r)
+{
+	char a[32], b[32], c[32], d[32];
+
+	if (r->already) {
+		printf("version %lld is already installed and current\n",
+		    (long long)r->version);
+		return;
+	}
+	printf("version %lld installed as %s (%s)%s\n", (long long)r->version,
+	    r->path, imgcmd_bytes(r->size, a), r->resumed ? ", resumed" : "");
+	printf("from seeds %s, resumed %s; fetched %s of data in %llu "
+	       "requests, %s on the wire; %.1f s\n",
+	    imgcmd_bytes(r->local_bytes, a), imgcmd_bytes(r->resumed_bytes, b),
+	    imgcmd_bytes(r->fetched_data, c), (unsigned long long)r->requests,
+	    imgcmd_bytes(r->fetched_bytes, d), r->seconds);
+}
+
+int
+imgcmd_assemble(int argc, char **argv)
+{
+	static const char usage[] =
+	    "assemble --store DIR|URL --pubkey PUB --into DIR [--seed FILE]... "
+	    "MANIFEST|NAME:VERSION";
+	struct assemble_opts ao = { 0 };
+	struct assemble_result r;
+	struct progress p;
+	struct imgopts o;
+	EVP_PKEY *pub = NULL;
+	char err[512];
+	double t0 = imgcmd_now();
+	int first, rc = CLI_EXIT_USAGE;
+
+	if ((first = imgopts_parse(argc, argv, &o, usage, 1, 1)) < 0)
+		return CLI_EXIT_USAGE;
+	if (o.store == NULL || o.pub == NULL || o.into == NULL) {
+		imgcmd_err("assemble",
+		    "--store, --pubkey and --into are required");
+		goto out;
+	}
+	rc = CLI_EXIT_FAIL;
+	if ((pub = edkey_load_public(o.pub, err, sizeof(err))) == NULL) {
+		imgcmd_err("assemble", "%s", err);
+		goto out;
+	}
+	progress_start(&p, "assemble", 0);
+	ao = (struct assemble_opts){ o.into, o.store, argv[first], pub,
+		o.seed_file, o.nseed_files, o.threads, imgcmd_assemble_progress,
+		&p };
+	if (assemble_run(&ao, &r, err, sizeof(err)) == -1) {
+		if (p.on)
+			fputc('\n', stderr);
+		imgcmd_err("assemble", "%s", err);
+		goto out;
+	}
+	progress_end(&p);
+	r.seconds = imgcmd_now() - t0;
+	imgcmd_assemble_report(&r);
+	rc = CLI_EXIT_OK;
+out:
+	EVP_PKEY_free(pub);
+	imgopts_free(&o);
+	return rc;
+}

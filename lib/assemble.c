@@ -1,0 +1,846 @@
+/*
+ * assemble.c: building a version's image (see assemble.h).
+ *
+ * Entries are taken in image order.  A zero run costs nothing (the image
+ * file starts sparse).  A chunk is copied from a seed that holds it, else
+ * fetched: whole when nothing local can help, else its block table first
+ * and then only the frames of the blocks no seed holds (lib/imgplan.c).
+ * Every block written has been hashed and compared with the signed
+ * manifest's chain; its hash goes to <v>.blocks.part.  Every 32 MiB the
+ * image and the hashes are fdatasynced and only then the journal's bits
+ * set.  After a crash, the journal says what is durable; entries it does
+ * not cover are hashed where they would be in the image, and kept if they
+ * match, so that nothing verified is fetched again.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <unistd.h>
+
+#include <zstd.h>
+
+#include "asminstall.h"
+#include "asmjournal.h"
+#include "asmsrc.h"
+#include "assemble.h"
+#include "blkindex.h"
+#include "chunkobj.h"
+#include "edkey.h"
+#include "file.h"
+#include "imgplan.h"
+#include "log.h"
+#include "manifest.h"
+#include "objget.h"
+#include "xalloc.h"
+
+#define ASM_SYNC_BYTES (32 * 1024 * 1024)
+#define ASM_JOBS_REMOTE 16
+#define ASM_MAX_CHUNK (CHUNKOBJ_MAX_BLOCKS * CHUNK_BLOCK)
+
+struct asmctx;
+
+struct asm_job;
+
+struct asm_rangectx {
+	struct asm_job *job;
+	uint32_t range;
+};
+
+struct asm_job {
+	struct asmctx *a;
+	size_t entry;
+	TAILQ_ENTRY(asm_job) link;
+	struct asm_rangectx rctx[CHUNKOBJ_MAX_BLOCKS];
+	struct chunkobj_table t;
+	struct imgplan p;
+	unsigned char *buf;
+	int outstanding;
+};
+
+struct asmctx
+{
+	const struct assemble_opts *o;
+	struct assemble_result *r;
+	struct manifest m;
+	unsigned char *mbuf;
+	size_t mlen;
+	struct objget *g;
+	struct asmsrc src;
+	int self;
+	struct asmjournal j;
+	int img_fd, blk_fd;
+	char *img_part, *blk_part, *jnl;
+	struct chunk_hasher hs;
+	ZSTD_DCtx *dctx;
+	struct blkindex inflight;
+	size_t *deferred, ndeferred;
+	unsigned char *copybuf;     /* a chunk copied from a seed */
+	TAILQ_HEAD(, asm_job) live; /* jobs in flight, freed on failure */
+	size_t next;
+	int jobs, max_jobs;
+	int have_seeds, resumed, failed;
+	uint64_t since_sync;
+	char err[512];
+};
+
+static void asm_pump(struct asmctx *a);
+
+static void asm_fail(struct asmctx *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+asm_fail(struct asmctx *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(a->err, sizeof(a->err), fmt, ap);
+	va_end(ap);
+	a->failed = 1;
+	objget_abort(a->g);
+}
+
+/* "chunk 12 at offset 49152 (3fa9…)": how a chunk is named to the user. */
+static const char *
+asm_chunk_name(const struct asmctx *a, size_t i, char *buf, size_t len)
+{
+	char hex[2 * CHUNK_HASH + 1];
+
+	edkey_hex(a->m.e[i].id, CHUNK_HASH, hex);
+	snprintf(buf, len, "chunk %zu at offset %llu (%.16s…)", i,
+	    (unsigned long long)a->m.e[i].offset, hex);
+	return buf;
+}
+
+/* Makes what was written durable, then records it. */
+static int
+asm_checkpoint(struct asmctx *a)
+{
+	int rc;
+
+	if (fdatasync(a->img_fd) == -1 || fdatasync(a->blk_fd) == -1) {
+		asm_fail(a, "%s: fdatasync: %s", a->img_part, strerror(errno));
+		return -1;
+	}
+	if ((rc = asmjournal_sync(&a->j)) != 0) {
+		asm_fail(a, "%s: %s", a->jnl, strerror(-rc));
+		return -1;
+	}
+	a->since_sync = 0;
+	return 0;
+}
+
+static void
+asm_progress(struct asmctx *a, uint64_t len)
+{
+	uint64_t done =
+	    a->r->local_bytes + a->r->fetched_data + a->r->resumed_bytes;
+
+	(void)len;
+	if (a->o->progress != NULL)
+		a->o->progress(a->o->arg, done, a->m.size);
+}
+
+/* Entry i's bytes and block hashes are written: record it. */
+static int
+asm_wrote(struct asmctx *a, size_t i, const unsigned char *data,
+    const unsigned char (*h)[CHUNK_HASH])
+{
+	const struct manifest_entry *e = &a->m.e[i];
+	uint64_t nb = (e->length + CHUNK_BLOCK - 1) / CHUNK_BLOCK;
+	int rc;
+
+	if ((rc = file_pwrite_all(a->img_fd, data, e->length,
+		 (off_t)e->offset)) != 0 ||
+	    (rc = file_pwrite_all(a->blk_fd, h, nb * CHUNK_HASH,
+		 (off_t)(e->offset / CHUNK_BLOCK * CHUNK_HASH))) != 0) {
+		asm_fail(a, "%s: write: %s", a->img_part, strerror(-rc));
+		return -1;
+	}
+	asmjournal_set(&a->j, i);
+	blkindex_add(&a->src.chunks, e->id,
+	    asmsrc_loc(a->self, e->offset / CHUNK_BLOCK));
+	a->since_sync += e->length;
+	if (a->since_sync >= ASM_SYNC_BYTES)
+		return asm_checkpoint(a);
+	return 0;
+}
+
+/* A zero run: nothing to write (the image starts sparse), but its block
+ * hashes go to the sidecar like any others. */
+static int
+asm_zero(struct asmctx *a, size_t i)
+{
+	const struct manifest_entry *e = &a->m.e[i];
+	static const unsigned char zeros[CHUNK_BLOCK];
+	unsigned char(*h)[CHUNK_HASH] = xcalloc(1024, CHUNK_HASH);
+	uint64_t nb = (e->length + CHUNK_BLOCK - 1) / CHUNK_BLOCK, k, n;
+	uint64_t first = e->offset / CHUNK_BLOCK;
+	int rc = 0;
+
+	for (k = 0; k < 1024; k++)
+		memcpy(h[k], a->hs.zero_h, CHUNK_HASH);
+	for (k = 0; k < nb && rc == 0; k += n) {
+		n = nb - k < 1024 ? nb - k : 1024;
+		if (k + n == nb && e->length % CHUNK_BLOCK != 0)
+			chunk_hash(&a->hs, zeros, e->length % CHUNK_BLOCK,
+			    h[n - 1]);
+		rc = file_pwrite_all(a->blk_fd, h, n * CHUNK_HASH,
+		    (off_t)((first + k) * CHUNK_HASH));
+	}
+	free(h);
+	if (rc != 0) {
+		asm_fail(a, "%s: write: %s", a->blk_part, strerror(-rc));
+		return -1;
+	}
+	asmjournal_set(&a->j, i);
+	return 0;
+}
+
+/* Entry i from a local copy at loc, if the bytes there hash to its id. */
+static int
+asm_local(struct asmctx *a, size_t i, uint64_t loc, unsigned char *buf)
+{
+	const struct manifest_entry *e = &a->m.e[i];
+	struct chunk_block b[CHUNKOBJ_MAX_BLOCKS];
+	unsigned char h[CHUNKOBJ_MAX_BLOCKS][CHUNK_HASH], id[CHUNK_HASH];
+	uint64_t nb = (e->length + CHUNK_BLOCK - 1) / CHUNK_BLOCK, k;
+
+	if (nb > CHUNKOBJ_MAX_BLOCKS ||
+	    asmsrc_read(&a->src, loc, buf, e->length) != 0)
+		return -1;
+	for (k = 0; k < nb; k++) {
+		chunk_block_fill(&a->hs, buf + k * CHUNK_BLOCK,
+		    k + 1 < nb ? CHUNK_BLOCK : e->length - k * CHUNK_BLOCK,
+		    &b[k]);
+		memcpy(h[k], b[k].h, CHUNK_HASH);
+	}
+	chunk_hash_list(&a->hs, b, nb, id);
+	if (memcmp(id, e->id, CHUNK_HASH) != 0)
+		return -1;
+	return asm_wrote(a, i, buf, (const unsigned char(*)[CHUNK_HASH])h) == -1
+	    ? -2
+	    : 0;
+}
+
+/* After a crash: entry i may already be in the image, written but not
+ * yet recorded. */
+static int
+asm_resume_check(struct asmctx *a, size_t i, unsigned char *buf)
+{
+	uint64_t loc = asmsrc_loc(a->self, a->m.e[i].offset / CHUNK_BLOCK);
+	int rc = asm_local(a, i, loc, buf);
+
+	if (rc == 0)
+		a->r->resumed_bytes += a->m.e[i].length;
+	return rc;
+}
+
+/* Entry i from any seed that holds its chunk. */
+static int
+asm_from_seeds(struct asmctx *a, size_t i, unsigned char *buf)
+{
+	uint64_t loc = blkindex_find(&a->src.chunks, a->m.e[i].id);
+	int rc;
+
+	if (loc == BLKINDEX_NONE)
+		return -1;
+	if ((rc = asm_local(a, i, loc, buf)) == 0)
+		a->r->local_bytes += a->m.e[i].length;
+	return rc;
+}
+
+static void
+asm_job_end(struct asm_job *job)
+{
+	struct asmctx *a = job->a;
+
+	a->jobs--;
+	TAILQ_REMOVE(&a->live, job, link);
+	free(job->buf);
+	free(job);
+	if (!a->failed)
+		asm_pump(a);
+}
+
+/* Every block of the job is in its buffer and verified: write it. */
+static void
+asm_job_write(struct asm_job *job)
+{
+	struct asmctx *a = job->a;
+	const struct manifest_entry *e = &a->m.e[job->entry];
+
+	if (asm_wrote(a, job->entry, job->buf,
+		(const unsigned char(*)[CHUNK_HASH])job->t.h) == 0) {
+		a->r->fetched_data += job->p.data;
+		a->r->local_bytes += e->length - job->p.data;
+		asm_progress(a, e->length);
+	}
+	asm_job_end(job);
+}
+
+static void
+asm_job_error(struct asm_job *job, const char *what, const char *why)
+{
+	char name[160];
+
+	asm_fail(job->a, "%s: %s: %s",
+	    asm_chunk_name(job->a, job->entry, name, sizeof(name)), what, why);
+	asm_job_end(job);
+}
+
+/* The whole object, when no seed could help. */
+static void
+asm_got_whole(void *arg, int status, const void *buf, size_t len,
+    const char *msg)
+{
+	struct asm_job *job = arg;
+	struct asmctx *a = job->a;
+	const struct manifest_entry *e = &a->m.e[job->entry];
+	char err[256];
+
+	if (status != 0) {
+		asm_job_error(job, "fetch",
+		    status == -ENOENT ? "not in the store" : msg);
+		return;
+	}
+	if (len != e->stored) {
+		snprintf(err, sizeof(err),
+		    "object is %zu bytes, the manifest "
+		    "says %u",
+		    len, e->stored);
+		asm_job_error(job, "rejected", err);
+		return;
+	}
+	if (chunkobj_parse_table(&a->hs, buf, len, e->id, e->length, &job->t,
+		err, sizeof(err)) == -1 ||
+	    chunkobj_decode(a->dctx, &a->hs, buf, len, e->id, e->length,
+		job->buf, err, sizeof(err)) == -1) {
+		asm_job_error(job, "rejected", err);
+		return;
+	}
+	job->p.data = e->length;
+	asm_job_write(job);
+}
+
+/* One range of frames: decode the blocks that were missing. */
+static void
+asm_got_range(void *arg, int status, const void *buf, size_t len,
+    const char *msg)
+{
+	struct asm_rangectx *rc = arg;
+	struct asm_job *job = rc->job;
+	const struct imgplan_range *r = &job->p.r[rc->range];
+	const unsigned char *p = buf;
+	char err[256];
+	uint32_t k;
+
+	if (status != 0 || len != r->len) {
+		snprintf(err, sizeof(err), "%s", status ? msg : "short range");
+		asm_job_error(job, "fetch", err);
+		return;
+	}
+	for (k = r->first; k < r->first + r->count; k++) {
+		if (job->p.loc[k] != BLKINDEX_NONE)
+			continue; /* a local block in a gap we fetched over */
+		if (chunkobj_decode_block(job->a->dctx, &job->a->hs, &job->t, k,
+			p + (job->t.foff[k] - r->off), job->t.flen[k],
+			job->buf + (size_t)k * CHUNK_BLOCK, err,
+			sizeof(err)) == -1) {
+			asm_job_error(job, "rejected", err);
+			return;
+		}
+	}
+	if (--job->outstanding == 0)
+		asm_job_write(job);
+}
+
+/* Blocks a seed holds, read and checked against the table.  A block
+ * whose bytes do not match is fetched after all. */
+static int
+asm_job_locals(struct asm_job *job)
+{
+	unsigned char h[CHUNK_HASH];
+	uint32_t k, len;
+	int bad = 0;
+
+	for (k = 0; k < job->t.nblocks; k++) {
+		if (job->p.loc[k] == BLKINDEX_NONE)
+			continue;
+		len = k + 1 < job->t.nblocks ? CHUNK_BLOCK
+					     : job->t.length - k * CHUNK_BLOCK;
+		if (asmsrc_read(&job->a->src, job->p.loc[k],
+			job->buf + (size_t)k * CHUNK_BLOCK, len) == 0) {
+			chunk_hash(&job->a->hs,
+			    job->buf + (size_t)k * CHUNK_BLOCK, len, h);
+			if (memcmp(h, job->t.h[k], CHUNK_HASH) == 0)
+				continue;
+		}
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+static void
+asm_job_ranges(struct asm_job *job)
+{
+	struct asmctx *a = job->a;
+	char rel[CHUNKOBJ_PATH_LEN];
+	uint32_t i;
+
+	chunkobj_path(a->m.e[job->entry].id, rel);
+	job->outstanding = (int)job->p.nranges;
+	for (i = 0; i < job->p.nranges; i++) {
+		job->rctx[i] = (struct asm_rangectx){ job, i };
+		objget_queue(a->g, rel, job->p.r[i].off, job->p.r[i].len,
+		    job->p.r[i].len, asm_got_range, &job->rctx[i]);
+	}
+}
+
+/* The block table: decide what to fetch. */
+static void
+asm_got_table(void *arg, int status, const void *buf, size_t len,
+    const char *msg)
+{
+	struct asm_job *job = arg;
+	struct asmctx *a = job->a;
+	const struct manifest_entry *e = &a->m.e[job->entry];
+	char err[256];
+
+	if (status != 0) {
+		asm_job_error(job, "fetch",
+		    status == -ENOENT ? "not in the store" : msg);
+		return;
+	}
+	if (chunkobj_parse_table(&a->hs, buf, len, e->id, e->length, &job->t,
+		err, sizeof(err)) == -1) {
+		asm_job_error(job, "rejected", err);
+		return;
+	}
+	if (job->t.total != e->stored) {
+		snprintf(err, sizeof(err),
+		    "object is %llu bytes, the manifest "
+		    "says %u",
+		    (unsigned long long)job->t.total, e->stored);
+		asm_job_error(job, "rejected", err);
+		return;
+	}
+	imgplan_blocks(&job->t, &a->src.blocks, &job->p);
+	if (job->p.nlocal > 0 && asm_job_locals(job) == -1)
+		imgplan_blocks(&job->t, &(struct blkindex){ 0 }, &job->p);
+	if (job->p.nranges == 0)
+		asm_job_write(job);
+	else
+		asm_job_ranges(job);
+}
+
+static void
+asm_job_start(struct asmctx *a, size_t i)
+{
+	struct asm_job *job = xcalloc(1, sizeof(*job));
+	const struct manifest_entry *e = &a->m.e[i];
+	char rel[CHUNKOBJ_PATH_LEN];
+	uint32_t nb = (uint32_t)((e->length + CHUNK_BLOCK - 1) / CHUNK_BLOCK);
+
+	job->a = a;
+	job->entry = i;
+	job->buf = xmalloc(ASM_MAX_CHUNK);
+	a->jobs++;
+	TAILQ_INSERT_TAIL(&a->live, job, link);
+	blkindex_add(&a->inflight, e->id, i);
+	chunkobj_path(e->id, rel);
+	if (!a->have_seeds)
+		objget_queue(a->g, rel, 0, 0, e->stored, asm_got_whole, job);
+	else
+		objget_queue(a->g, rel, 0, chunkobj_table_len(nb),
+		    chunkobj_table_len(nb), asm_got_table, job);
+}
+
+/* Starts entries until enough chunks are in flight. */
+static void
+asm_pump(struct asmctx *a)
+{
+	unsigned char *buf = a->copybuf;
+	const struct manifest_entry *e;
+	size_t i;
+	int rc;
+
+	while (!a->failed && a->jobs < a->max_jobs && a->next < a->m.n) {
+		i = a->next++;
+		e = &a->m.e[i];
+		if (asmjournal_done(&a->j, i))
+			continue;
+		if (e->kind == CHUNK_ZERO) {
+			asm_zero(a, i);
+			continue;
+		}
+		if ((a->resumed && (rc = asm_resume_check(a, i, buf)) != -1) ||
+		    (rc = asm_from_seeds(a, i, buf)) != -1)
+			continue; /* done, or failed (-2) */
+		if (blkindex_find(&a->inflight, e->id) != BLKINDEX_NONE)
+			a->deferred[a->ndeferred++] = i;
+		else
+			asm_job_start(a, i);
+	}
+}
+
+/* --- the manifest, and what is installed --- */
+
+static void
+asm_got_manifest(void *arg, int status, const void *buf, size_t len,
+    const char *msg)
+{
+	struct asmctx *a = arg;
+
+	if (status != 0) {
+		asm_fail(a, "%s",
+		    status == -ENOENT ? "no such version in "
+					"the store"
+				      : msg);
+		return;
+	}
+	a->mbuf = xmalloc(len + 1);
+	memcpy(a->mbuf, buf, len);
+	a->mlen = len;
+}
+
+/* A file, or NAME:VERSION fetched from the store. */
+static int
+asm_load_manifest(struct asmctx *a)
+{
+	const char *spec = a->o->manifest, *colon = strchr(spec, ':');
+	char *name = NULL, *rel = NULL, why[512];
+	int rc;
+
+	if (colon == NULL || strchr(spec, '/') != NULL) {
+		rc = file_read_all(spec, MANIFEST_MAX_FILE, &a->mbuf, &a->mlen);
+		if (rc != 0)
+			asm_fail(a, "%s: %s", spec, strerror(-rc));
+	} else {
+		name = strndup(spec, (size_t)(colon - spec));
+		if (name == NULL || !manifest_name_ok(name) ||
+		    atoll(colon + 1) < 1) {
+			asm_fail(a, "%s: expected a file or NAME:VERSION",
+			    spec);
+			goto out;
+		}
+		rel = manifest_path(name, atoll(colon + 1));
+		objget_queue(a->g, rel, 0, 0, MANIFEST_MAX_FILE,
+		    asm_got_manifest, a);
+		if (objget_run(a->g, why, sizeof(why)) == -1 && !a->failed)
+			asm_fail(a, "%s", why);
+	}
+	if (!a->failed &&
+	    manifest_parse(a->mbuf, a->mlen, a->o->pub, &a->m, why,
+		sizeof(why)) == -1)
+		asm_fail(a, "manifest %s: %s", spec, why);
+out:
+	free(name);
+	free(rel);
+	return a->failed ? -1 : 0;
+}
+
+/* Rollback protection: never older than the current version, and the
+ * same version only with the same content. */
+static int
+asm_check_installed(struct asmctx *a)
+{
+	int64_t cur = asminstall_current(a->o->into);
+	struct manifest im;
+	char *path, why[512];
+	int rc = -1;
+
+	if (cur == -1) {
+		asm_fail(a, "%s/current is not a link to <version>.img",
+		    a->o->into);
+		return -1;
+	}
+	a->r->installed = cur;
+	if (cur == 0)
+		return 0;
+	path = asminstall_path(a->o->into, cur, ".kim");
+	if (manifest_load(path, a->o->pub, &im, why, sizeof(why)) == -1)
+		asm_fail(a, "the installed version: %s", why);
+	else if (strcmp(im.name, a->m.name) != 0)
+		asm_fail(a, "%s holds image %s, not %s", a->o->into, im.name,
+		    a->m.name);
+	else if (a->m.version < cur)
+		asm_fail(a,
+		    "version %lld is older than the installed version "
+		    "%lld",
+		    (long long)a->m.version, (long long)cur);
+	else if (a->m.version == cur &&
+	    memcmp(im.root, a->m.root, CHUNK_HASH) != 0)
+		asm_fail(a, "version %lld is installed with other content",
+		    (long long)cur);
+	else {
+		a->r->already = a->m.version == cur;
+		rc = 0;
+	}
+	manifest_free(&im);
+	free(path);
+	return rc;
+}
+
+/* --- building --- */
+
+static int
+asm_open_part(struct asmctx *a, const char *path, uint64_t size, int fresh)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd == -1 ||
+	    (fresh &&
+		(ftruncate(fd, 0) == -1 || ftruncate(fd, (off_t)size) == -1))) {
+		asm_fail(a, "%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+asm_open_files(struct asmctx *a)
+{
+	uint64_t nb = (a->m.size + CHUNK_BLOCK - 1) / CHUNK_BLOCK;
+	int fresh, rc;
+
+	if (mkdir(a->o->into, 0755) == -1 && errno != EEXIST) {
+		asm_fail(a, "%s: %s", a->o->into, strerror(errno));
+		return -1;
+	}
+	a->img_part = asminstall_path(a->o->into, a->m.version, ".img.part");
+	a->blk_part = asminstall_path(a->o->into, a->m.version, ".blocks.part");
+	a->jnl = asminstall_path(a->o->into, a->m.version, ".journal");
+	if ((rc = asmjournal_open(&a->j, a->jnl, a->m.root, a->m.n, &fresh))) {
+		asm_fail(a, "%s: %s", a->jnl, strerror(-rc));
+		return -1;
+	}
+	a->resumed = !fresh;
+	a->r->resumed = !fresh;
+	if ((a->img_fd = asm_open_part(a, a->img_part, a->m.size, fresh)) ==
+		-1 ||
+	    (a->blk_fd = asm_open_part(a, a->blk_part, nb * CHUNK_HASH,
+		 fresh)) == -1)
+		return -1;
+	/* The journal's promise holds only once the new, empty files are
+	 * durable too. */
+	return fresh ? asm_checkpoint(a) : 0;
+}
+
+static int
+asm_seeds(struct asmctx *a)
+{
+	char *img = NULL, *blk = NULL;
+	int i, rc = 0;
+
+	asmsrc_init(&a->src, &a->m.chunking, &a->hs);
+	if (a->r->installed > 0) {
+		img = asminstall_path(a->o->into, a->r->installed, ".img");
+		blk = asminstall_path(a->o->into, a->r->installed, ".blocks");
+		rc = asmsrc_add(&a->src, img, blk, a->err, sizeof(a->err));
+	}
+	for (i = 0; rc == 0 && i < a->o->nseeds; i++)
+		rc = asmsrc_add(&a->src, a->o->seeds[i], NULL, a->err,
+		    sizeof(a->err));
+	a->have_seeds = a->src.n > 0;
+	if (rc == 0 &&
+	    (a->self = asmsrc_add_self(&a->src, a->img_fd, a->img_part)) < 0)
+		rc = -1;
+	a->failed = rc != 0;
+	free(img);
+	free(blk);
+	return rc;
+}
+
+static int
+asm_run_fetches(struct asmctx *a)
+{
+	char why[512];
+
+	asm_pump(a);
+	if (objget_run(a->g, why, sizeof(why)) == -1 && !a->failed)
+		asm_fail(a, "%s", why);
+	return a->failed ? -1 : 0;
+}
+
+/* Entries whose chunk was in flight when they came up: by now the
+ * chunk is in the image, so they are copies. */
+static int
+asm_deferred(struct asmctx *a)
+{
+	size_t k, i;
+
+	for (k = 0; k < a->ndeferred && !a->failed; k++) {
+		i = a->deferred[k];
+		if (!asmjournal_done(&a->j, i) &&
+		    asm_from_seeds(a, i, a->copybuf) == -1)
+			asm_job_start(a, i);
+	}
+	a->ndeferred = 0;
+	return asm_run_fetches(a);
+}
+
+/* The root over the block hashes written, each of which was checked
+ * against the signed chain when its block was written. */
+static int
+asm_verify_root(struct asmctx *a)
+{
+	uint64_t nb = (a->m.size + CHUNK_BLOCK - 1) / CHUNK_BLOCK, k, n;
+	unsigned char *buf = xmalloc(4096 * CHUNK_HASH), root[CHUNK_HASH];
+	struct chunk_digest d;
+	int rc = 0;
+
+	chunk_digest_begin(&d, &a->hs);
+	for (k = 0; k < nb && rc == 0; k += n) {
+		n = nb - k < 4096 ? nb - k : 4096;
+		rc = file_pread_all(a->blk_fd, buf, n * CHUNK_HASH,
+		    (off_t)(k * CHUNK_HASH));
+		chunk_digest_add(&d, buf, n * CHUNK_HASH);
+	}
+	chunk_digest_end(&d, root);
+	free(buf);
+	if (rc != 0 || memcmp(root, a->m.root, CHUNK_HASH) != 0) {
+		asm_fail(a,
+		    "%s: the image does not hash to the manifest's "
+		    "root%s",
+		    a->img_part, rc ? " (unreadable)" : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* Durable first, then in place, then current: a crash at any point
+ * leaves either the old version current or the new one complete. */
+static int
+asm_finish(struct asmctx *a)
+{
+	char *kim = asminstall_path(a->o->into, a->m.version, ".kim");
+	int rc;
+
+	if (fsync(a->img_fd) == -1 || fsync(a->blk_fd) == -1)
+		rc = -errno;
+	else if ((rc = file_write_atomic(kim, a->mbuf, a->mlen, 0644)) == 0 &&
+	    (rc = asminstall_commit(a->o->into, a->m.version)) == 0 &&
+	    (rc = asminstall_switch(a->o->into, a->m.version)) == 0 &&
+	    unlink(a->jnl) == -1)
+		rc = -errno;
+	if (rc != 0)
+		asm_fail(a, "%s: installing: %s", a->o->into, strerror(-rc));
+	free(kim);
+	return rc == 0 ? 0 : -1;
+}
+
+static int
+asm_build(struct asmctx *a)
+{
+	a->max_jobs = a->o->max_jobs > 0 ? a->o->max_jobs
+	    : objget_is_remote(a->g)     ? ASM_JOBS_REMOTE
+					 : 1;
+	a->deferred = xcalloc(a->m.n + 1, sizeof(*a->deferred));
+	a->copybuf = xmalloc(ASM_MAX_CHUNK);
+	if (asm_run_fetches(a) == -1 || asm_deferred(a) == -1) {
+		/* Keep what was verified for the next run. */
+		if (a->since_sync > 0 && fdatasync(a->img_fd) == 0 &&
+		    fdatasync(a->blk_fd) == 0)
+			asmjournal_sync(&a->j);
+		return -1;
+	}
+	if (asm_checkpoint(a) == -1 || a->j.ndone != a->m.n) {
+		asm_fail(a, "%llu of %zu entries done",
+		    (unsigned long long)a->j.ndone, a->m.n);
+		return -1;
+	}
+	return asm_verify_root(a);
+}
+
+static void
+asm_free(struct asmctx *a)
+{
+	struct asm_job *job;
+
+	while ((job = TAILQ_FIRST(&a->live)) != NULL) {
+		TAILQ_REMOVE(&a->live, job, link);
+		free(job->buf);
+		free(job);
+	}
+	if (a->img_fd != -1)
+		close(a->img_fd);
+	if (a->blk_fd != -1)
+		close(a->blk_fd);
+	asmjournal_close(&a->j);
+	asmsrc_free(&a->src);
+	objget_close(a->g);
+	manifest_free(&a->m);
+	blkindex_free(&a->inflight);
+	chunk_hasher_free(&a->hs);
+	ZSTD_freeDCtx(a->dctx);
+	free(a->mbuf);
+	free(a->img_part);
+	free(a->blk_part);
+	free(a->jnl);
+	free(a->deferred);
+	free(a->copybuf);
+}
+
+static void
+asm_result(struct asmctx *a)
+{
+	struct objget_stats st;
+
+	objget_get_stats(a->g, &st);
+	a->r->requests = st.requests;
+	a->r->fetched_bytes = st.bytes;
+	a->r->version = a->m.version;
+	a->r->size = a->m.size;
+	snprintf(a->r->path, sizeof(a->r->path), "%s/%lld.img", a->o->into,
+	    (long long)a->m.version);
+}
+
+int
+assemble_run(const struct assemble_opts *o, struct assemble_result *r,
+    char *err, size_t errlen)
+{
+	struct asmctx *a = xcalloc(1, sizeof(*a));
+	int rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	*a = (struct asmctx){ .o = o, .r = r, .img_fd = -1, .blk_fd = -1 };
+	a->j.fd = -1;
+	TAILQ_INIT(&a->live);
+	manifest_init(&a->m);
+	chunk_hasher_init(&a->hs);
+	a->dctx = ZSTD_createDCtx();
+	if (objget_open(o->store, &a->g, a->err, sizeof(a->err)) == -1) {
+		a->failed = 1;
+		goto out;
+	}
+	if (asm_load_manifest(a) == -1 || asm_check_installed(a) == -1)
+		goto out;
+	if (r->already) {
+		rc = 0;
+		goto out;
+	}
+	if (asm_open_files(a) == -1 || asm_seeds(a) == -1 ||
+	    asm_build(a) == -1 || asm_finish(a) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (a->g != NULL)
+		asm_result(a);
+	if (rc == -1)
+		snprintf(err, errlen, "%s", a->err);
+	asm_free(a);
+	free(a);
+	return rc;
+}
