@@ -169,6 +169,7 @@ enum {
 	IMGOPT_SAMPLE,
 	IMGOPT_KEEP,
 	IMGOPT_META,
+	IMGOPT_GRACE,
 };
 
 static const struct option imgopts_long[] = {
@@ -187,6 +188,7 @@ static const struct option imgopts_long[] = {
 	{ "sample", required_argument, NULL, IMGOPT_SAMPLE },
 	{ "keep", required_argument, NULL, IMGOPT_KEEP },
 	{ "meta", required_argument, NULL, IMGOPT_META },
+	{ "grace", required_argument, NULL, IMGOPT_GRACE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -292,6 +294,8 @@ imgopts_one(struct imgopts *o, int ch, const char *arg)
 		return imgopts_int("version", arg, 1, &o->version);
 	case IMGOPT_KEEP:
 		return imgopts_int("keep", arg, 1, &o->keep);
+	case IMGOPT_GRACE:
+		return imgopts_int("grace", arg, 0, &o->grace);
 	case IMGOPT_THREADS:
 		if (imgopts_int("threads", arg, 1, &v) == -1 || v > 64)
 			return -1;
@@ -314,6 +318,7 @@ imgopts_parse(int argc, char **argv, struct imgopts *o, const char *usage,
 
 	memset(o, 0, sizeof(*o));
 	o->seed = -1;
+	o->grace = -1;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+h", imgopts_long, NULL)) != -1)
 		if (ch == 'h' || ch == '?' || imgopts_one(o, ch, optarg) == -1)

@@ -50,6 +50,7 @@ struct imgopts {
 	int json;
 	double sample; /* verify: fraction of chunks, 0 = all */
 	int64_t keep;  /* gc: newest versions kept per image */
+	int64_t grace; /* gc: seconds; -1: default */
 	json_t *meta;
 };
 /* Index of the first operand, or -1 after printing the usage. */
