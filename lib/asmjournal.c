@@ -60,10 +60,9 @@ asmjournal_create(struct asmjournal *j, const unsigned char *root)
 
 int
 asmjournal_open(struct asmjournal *j, const char *path,
-    const unsigned char *root, uint64_t n, int *fresh)
+    const unsigned char *root, uint64_t n, int *valid)
 {
 	uint64_t i;
-	int rc = 0;
 
 	memset(j, 0, sizeof(*j));
 	j->n = n;
@@ -72,12 +71,20 @@ asmjournal_open(struct asmjournal *j, const char *path,
 	j->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (j->fd == -1)
 		return -errno;
-	*fresh = asmjournal_load(j, root) == -1;
-	if (*fresh)
-		rc = asmjournal_create(j, root);
+	*valid = asmjournal_load(j, root) == 0;
+	if (!*valid)
+		memset(j->bits, 0, asmjournal_bytes(n));
 	for (i = 0; i < n; i++)
 		j->ndone += asmjournal_done(j, i);
-	return rc;
+	return 0;
+}
+
+int
+asmjournal_reset(struct asmjournal *j, const unsigned char *root)
+{
+	memset(j->dirty, 0, asmjournal_bytes(j->n));
+	j->ndone = 0;
+	return asmjournal_create(j, root);
 }
 
 void

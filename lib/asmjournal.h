@@ -26,11 +26,16 @@ struct asmjournal {
 	uint64_t ndone;
 };
 
-/* Opens path for an image of root with n entries.  *fresh is 1 when the
- * journal was made anew (no journal, or one for another image): the
- * caller then starts its files from scratch.  0 or -errno. */
+/* Opens (or creates) path for an image of root with n entries, and
+ * reads its progress.  *valid is 0 when there was none for this image
+ * (no journal, or one for another image): the caller then starts its
+ * files from scratch, makes them durable, and only then calls
+ * asmjournal_reset, so that a valid journal always speaks of files made
+ * for its image.  0 or -errno. */
 int asmjournal_open(struct asmjournal *j, const char *path,
-    const unsigned char *root, uint64_t n, int *fresh);
+    const unsigned char *root, uint64_t n, int *valid);
+/* A new, empty journal for root, durable.  0 or -errno. */
+int asmjournal_reset(struct asmjournal *j, const unsigned char *root);
 void asmjournal_close(struct asmjournal *j);
 int asmjournal_done(const struct asmjournal *j, uint64_t i);
 /* Marks i done in memory; asmjournal_sync makes it durable. */

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/queue.h>
 #include <unistd.h>
 
@@ -64,8 +65,7 @@ struct asm_job {
 	int outstanding;
 };
 
-struct asmctx
-{
+struct asmctx {
 	const struct assemble_opts *o;
 	struct assemble_result *r;
 	struct manifest m;
@@ -75,7 +75,7 @@ struct asmctx
 	struct asmsrc src;
 	int self;
 	struct asmjournal j;
-	int img_fd, blk_fd;
+	int img_fd, blk_fd, lock_fd;
 	char *img_part, *blk_part, *jnl;
 	struct chunk_hasher hs;
 	ZSTD_DCtx *dctx;
@@ -609,23 +609,63 @@ asm_open_part(struct asmctx *a, const char *path, uint64_t size, int fresh)
 	return fd;
 }
 
+/* Another assemble into the same directory would interleave its writes
+ * with ours. */
 static int
-asm_open_files(struct asmctx *a)
+asm_lock(struct asmctx *a)
 {
-	uint64_t nb = (a->m.size + CHUNK_BLOCK - 1) / CHUNK_BLOCK;
-	int fresh, rc;
+	char *path;
 
 	if (mkdir(a->o->into, 0755) == -1 && errno != EEXIST) {
 		asm_fail(a, "%s: %s", a->o->into, strerror(errno));
 		return -1;
 	}
-	a->img_part = asminstall_path(a->o->into, a->m.version, ".img.part");
-	a->blk_part = asminstall_path(a->o->into, a->m.version, ".blocks.part");
-	a->jnl = asminstall_path(a->o->into, a->m.version, ".journal");
-	if ((rc = asmjournal_open(&a->j, a->jnl, a->m.root, a->m.n, &fresh))) {
+	xasprintf(&path, "%s/.lock", a->o->into);
+	a->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	free(path);
+	if (a->lock_fd == -1 || flock(a->lock_fd, LOCK_EX | LOCK_NB) == -1) {
+		asm_fail(a, "%s: %s", a->o->into,
+		    errno == EWOULDBLOCK ? "another assemble is running there"
+					 : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* A run that was stopped after its files were in place but before the
+ * switch: the version is complete, only "current" is left to do. */
+static int
+asm_committed(struct asmctx *a)
+{
+	char *img = asminstall_path(a->o->into, a->m.version, ".img");
+	char *kim = asminstall_path(a->o->into, a->m.version, ".kim");
+	struct manifest im;
+	char why[256];
+	int done = 0;
+
+	if (access(a->img_part, F_OK) == -1 && access(img, F_OK) == 0 &&
+	    manifest_load(kim, a->o->pub, &im, why, sizeof(why)) == 0) {
+		done = memcmp(im.root, a->m.root, CHUNK_HASH) == 0;
+		manifest_free(&im);
+	}
+	free(img);
+	free(kim);
+	return done;
+}
+
+static int
+asm_open_files(struct asmctx *a)
+{
+	uint64_t nb = (a->m.size + CHUNK_BLOCK - 1) / CHUNK_BLOCK;
+	int valid, fresh, rc;
+
+	fresh =
+	    access(a->img_part, F_OK) == -1 || access(a->blk_part, F_OK) == -1;
+	if ((rc = asmjournal_open(&a->j, a->jnl, a->m.root, a->m.n, &valid))) {
 		asm_fail(a, "%s: %s", a->jnl, strerror(-rc));
 		return -1;
 	}
+	fresh = fresh || !valid;
 	a->resumed = !fresh;
 	a->r->resumed = !fresh;
 	if ((a->img_fd = asm_open_part(a, a->img_part, a->m.size, fresh)) ==
@@ -633,9 +673,20 @@ asm_open_files(struct asmctx *a)
 	    (a->blk_fd = asm_open_part(a, a->blk_part, nb * CHUNK_HASH,
 		 fresh)) == -1)
 		return -1;
-	/* The journal's promise holds only once the new, empty files are
-	 * durable too. */
-	return fresh ? asm_checkpoint(a) : 0;
+	if (!fresh) {
+		for (size_t i = 0; i < a->m.n; i++)
+			if (asmjournal_done(&a->j, i))
+				a->r->resumed_bytes += a->m.e[i].length;
+		return 0;
+	}
+	/* New, empty files first, durable; then the journal that speaks of
+	 * them. */
+	if (fdatasync(a->img_fd) == -1 || fdatasync(a->blk_fd) == -1 ||
+	    (rc = asmjournal_reset(&a->j, a->m.root)) != 0) {
+		asm_fail(a, "%s: %s", a->jnl, strerror(rc ? -rc : errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -720,6 +771,20 @@ asm_verify_root(struct asmctx *a)
 	return 0;
 }
 
+/* "current" names the new version; its journal has served. */
+static int
+asm_switch(struct asmctx *a)
+{
+	int rc = asminstall_switch(a->o->into, a->m.version);
+
+	if (rc == 0 && unlink(a->jnl) == -1 && errno != ENOENT)
+		rc = -errno;
+	if (rc != 0)
+		asm_fail(a, "%s: switching to version %lld: %s", a->o->into,
+		    (long long)a->m.version, strerror(-rc));
+	return rc == 0 ? 0 : -1;
+}
+
 /* Durable first, then in place, then current: a crash at any point
  * leaves either the old version current or the new one complete. */
 static int
@@ -730,15 +795,12 @@ asm_finish(struct asmctx *a)
 
 	if (fsync(a->img_fd) == -1 || fsync(a->blk_fd) == -1)
 		rc = -errno;
-	else if ((rc = file_write_atomic(kim, a->mbuf, a->mlen, 0644)) == 0 &&
-	    (rc = asminstall_commit(a->o->into, a->m.version)) == 0 &&
-	    (rc = asminstall_switch(a->o->into, a->m.version)) == 0 &&
-	    unlink(a->jnl) == -1)
-		rc = -errno;
+	else if ((rc = file_write_atomic(kim, a->mbuf, a->mlen, 0644)) == 0)
+		rc = asminstall_commit(a->o->into, a->m.version);
 	if (rc != 0)
 		asm_fail(a, "%s: installing: %s", a->o->into, strerror(-rc));
 	free(kim);
-	return rc == 0 ? 0 : -1;
+	return rc == 0 ? asm_switch(a) : -1;
 }
 
 static int
@@ -778,6 +840,8 @@ asm_free(struct asmctx *a)
 		close(a->img_fd);
 	if (a->blk_fd != -1)
 		close(a->blk_fd);
+	if (a->lock_fd != -1)
+		close(a->lock_fd);
 	asmjournal_close(&a->j);
 	asmsrc_free(&a->src);
 	objget_close(a->g);
@@ -815,7 +879,11 @@ assemble_run(const struct assemble_opts *o, struct assemble_result *r,
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
-	*a = (struct asmctx){ .o = o, .r = r, .img_fd = -1, .blk_fd = -1 };
+	*a = (struct asmctx){ .o = o,
+		.r = r,
+		.img_fd = -1,
+		.blk_fd = -1,
+		.lock_fd = -1 };
 	a->j.fd = -1;
 	TAILQ_INIT(&a->live);
 	manifest_init(&a->m);
@@ -825,10 +893,20 @@ assemble_run(const struct assemble_opts *o, struct assemble_result *r,
 		a->failed = 1;
 		goto out;
 	}
-	if (asm_load_manifest(a) == -1 || asm_check_installed(a) == -1)
+	if (asm_load_manifest(a) == -1)
+		goto out;
+	a->img_part = asminstall_path(o->into, a->m.version, ".img.part");
+	a->blk_part = asminstall_path(o->into, a->m.version, ".blocks.part");
+	a->jnl = asminstall_path(o->into, a->m.version, ".journal");
+	if (asm_lock(a) == -1 || asm_check_installed(a) == -1)
 		goto out;
 	if (r->already) {
 		rc = 0;
+		goto out;
+	}
+	if (asm_committed(a)) {
+		if (asm_switch(a) == 0)
+			rc = 0;
 		goto out;
 	}
 	if (asm_open_files(a) == -1 || asm_seeds(a) == -1 ||

@@ -1,0 +1,142 @@
+#!/bin/sh
+# kura-image end to end on a local store: create, info, verify, diff,
+# assemble (and its refusals), gc, and assemble resumed after kill -9.
+set -u
+K="${top_builddir:?}/imagetool/kura-image"
+W=${KURA_TEST_WRAPPER:-}
+t=$(mktemp -d) || exit 99
+trap 'rm -rf "$t"' EXIT
+cd "$t" || exit 99
+pass=0 failed=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
+# check NAME COMMAND...: the command must succeed.
+check() {
+	name=$1
+	shift
+	if "$@" > out 2>&1; then ok; else bad "$name"; cat out; fi
+}
+# refuse NAME TEXT COMMAND...: the command must fail and say TEXT.
+refuse() {
+	name=$1 text=$2
+	shift 2
+	if "$@" > out 2>&1; then
+		bad "$name: succeeded"
+	elif grep -q -- "$text" out; then
+		ok
+	else
+		bad "$name: does not say \"$text\""
+		cat out
+	fi
+}
+kimg() { $W "$K" "$@"; }
+
+# A disk: random data, a long zero run, a short one, an odd size.
+head -c 9000000 /dev/urandom > a.img
+dd if=/dev/zero of=a.img bs=4096 seek=600 count=300 conv=notrunc 2> /dev/null
+dd if=/dev/zero of=a.img bs=4096 seek=1200 count=2 conv=notrunc 2> /dev/null
+truncate -s 12345678 a.img
+# Version 2: a few blocks rewritten and a file's worth of new data.
+cp a.img b.img
+dd if=/dev/urandom of=b.img bs=4096 seek=100 count=3 conv=notrunc 2> /dev/null
+dd if=/dev/urandom of=b.img bs=4096 seek=1500 count=40 conv=notrunc 2> /dev/null
+dd if=/dev/urandom of=b.img bs=1 seek=7000000 count=10 conv=notrunc 2> /dev/null
+
+check keygen kimg keygen k
+check keygen-other kimg keygen other
+refuse keygen-twice "already exists" kimg keygen k
+check create-1 kimg create --store st --key k.key --name win11 --group sales \
+	--meta build=1 a.img
+grep -q "win11 version 1" out || bad "create-1 says its version"
+check create-2 kimg create --store st --key k.key --name win11 b.img
+grep -q "(seeded)" out || bad "create-2 is seeded by version 1"
+new=$(sed -n 's/^new: \([0-9]*\) chunks.*/\1/p' out)
+[ "${new:-999}" -le 10 ] && ok || bad "create-2 stored $new new chunks, expected few"
+refuse create-old "versions only go up" kimg create --store st --key k.key \
+	--name win11 --version 2 b.img
+check info kimg info --store st --pubkey k.pub win11:1
+grep -q "signature good" out && grep -q "meta build=1" out && ok || bad "info"
+check ls kimg ls --store st
+grep -qx "win11: 1 2" out && ok || bad "ls: $(cat out)"
+check verify kimg verify --store st --pubkey k.pub win11:1 win11:2
+refuse verify-key "signed by key" kimg verify --store st --pubkey other.pub win11:2
+
+# diff says what assemble then fetches, to the request.
+check diff kimg diff --store st --json win11:1 win11:2
+dreq=$(sed -n 's/.*"requests": \([0-9]*\).*/\1/p' out)
+ddata=$(sed -n 's/.*"download_data": \([0-9]*\).*/\1/p' out)
+ideal=$(sed -n 's/.*"ideal_data": \([0-9]*\).*/\1/p' out)
+[ "$ddata" -le $((ideal * 13 / 10)) ] && ok || bad "diff: $ddata bytes for an ideal of $ideal"
+check assemble-1 kimg assemble --store st --pubkey k.pub --into inst win11:1
+cmp -s inst/1.img a.img && ok || bad "assemble-1: image differs"
+check assemble-2 kimg assemble --store st --pubkey k.pub --into inst win11:2
+cmp -s inst/2.img b.img && ok || bad "assemble-2: image differs"
+areq=$(sed -n 's/.* in \([0-9]*\) requests.*/\1/p' out)
+# One more request: the manifest itself.
+[ "$areq" = $((dreq + 1)) ] && ok || bad "assemble-2: $areq requests, diff said $dreq + 1"
+[ "$(readlink inst/current)" = 2.img ] && ok || bad "current is not 2.img"
+check again kimg assemble --store st --pubkey k.pub --into inst win11:2
+grep -q "already installed" out && ok || bad "again"
+
+# Refusals leave the installed version alone.
+refuse older "older than the installed version 2" \
+	kimg assemble --store st --pubkey k.pub --into inst win11:1
+refuse wrong-key "signed by key" \
+	kimg assemble --store st --pubkey other.pub --into inst win11:2
+cp st/images/win11/2.kim bad.kim
+printf 'X' | dd of=bad.kim bs=1 seek=100 conv=notrunc 2> /dev/null
+refuse tampered "bad signature" \
+	kimg assemble --store st --pubkey k.pub --into inst2 bad.kim
+# Version 3 with one new chunk, which is then damaged in the store.
+cp b.img c.img
+dd if=/dev/urandom of=c.img bs=4096 seek=2000 count=1 conv=notrunc 2> /dev/null
+check create-3 kimg create --store st --key k.key --name win11 c.img
+obj=$(find st/chunks -name '*.kch' -newer st/images/win11/2.kim | head -n1)
+size=$(stat -c %s "$obj")
+printf 'X' | dd of="$obj" bs=1 seek=$((size - 20)) conv=notrunc 2> /dev/null
+id=$(basename "$obj" .kch | cut -c1-16)
+# Into an empty directory, so that the whole object is fetched and read.
+refuse damaged "($id…): rejected: block" \
+	kimg assemble --store st --pubkey k.pub --into inst3 win11:3
+refuse verify-damaged "($id…): block" kimg verify --store st --pubkey k.pub win11:3
+[ "$(readlink inst/current)" = 2.img ] && ok || bad "a refused version became current"
+rm "$obj"
+refuse missing "($id…): fetch: not in the store" \
+	kimg assemble --store st --pubkey k.pub --into inst win11:3
+
+# gc: version 1 goes, and the chunks only it used.
+check gc kimg gc --store st --keep 2 --grace 0
+grep -q "dropped 1 versions" out && ok || bad "gc: $(cat out)"
+check verify-after-gc kimg verify --store st --pubkey k.pub win11:2
+
+# kill -9 at random points, then resume: the image comes out whole, and
+# "current" never names an image that is not.
+head -c 40000000 /dev/urandom > big.img
+check create-big kimg create --store st --key k.key --name big big.img
+t0=$(date +%s%N)
+kimg assemble --store st --pubkey k.pub --into timing big:1 > /dev/null 2>&1
+ms=$((($(date +%s%N) - t0) / 1000000))
+kills=0
+i=0
+while [ $i -lt 12 ]; do
+	# Not through kimg: a function in the background is a subshell, and
+	# kill -9 would leave its kura-image running.
+	$W "$K" assemble --store st --pubkey k.pub --into binst big:1 > /dev/null 2>&1 &
+	pid=$!
+	# Early in a run, so that most runs are cut off before the end.
+	sleep "$(awk -v ms="$ms" -v r="$(od -An -N2 -tu2 /dev/urandom)" \
+		'BEGIN { printf "%.3f", ms * 0.15 * r / 65536 / 1000 }')"
+	kill -9 $pid 2> /dev/null && kills=$((kills + 1))
+	wait $pid 2> /dev/null
+	if [ -e binst/current ] && ! cmp -s binst/current big.img; then
+		bad "kill $i: current names an incomplete image"
+	fi
+	i=$((i + 1))
+done
+check resume kimg assemble --store st --pubkey k.pub --into binst big:1
+echo "resume after $kills kills (a whole run: $ms ms): $(head -n2 out | tr '\n' ' ')"
+cmp -s binst/1.img big.img && ok || bad "resume: image differs after $kills kills"
+[ ! -e binst/1.journal ] && [ ! -e binst/1.img.part ] && ok || bad "resume: leftovers"
+
+echo "image-cli: $pass passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$pass" -gt 0 ]
