@@ -27,10 +27,8 @@
 
 #include <zstd.h>
 
+#include "asmctx.h"
 #include "asminstall.h"
-#include "asmjournal.h"
-#include "asmsrc.h"
-#include "assemble.h"
 #include "blkindex.h"
 #include "chunkobj.h"
 #include "edkey.h"
@@ -41,73 +39,7 @@
 #include "objget.h"
 #include "xalloc.h"
 
-#define ASM_SYNC_BYTES (32 * 1024 * 1024)
-#define ASM_JOBS_REMOTE 16
-#define ASM_MAX_CHUNK (CHUNKOBJ_MAX_BLOCKS * CHUNK_BLOCK)
-
-struct asmctx;
-
-struct asm_job;
-
-struct asm_rangectx {
-	struct asm_job *job;
-	uint32_t range;
-};
-
-struct asm_job {
-	struct asmctx *a;
-	size_t entry;
-	TAILQ_ENTRY(asm_job) link;
-	struct asm_rangectx rctx[CHUNKOBJ_MAX_BLOCKS];
-	struct chunkobj_table t;
-	struct imgplan p;
-	unsigned char *buf;
-	int outstanding;
-};
-
-struct asmctx {
-	const struct assemble_opts *o;
-	struct assemble_result *r;
-	struct manifest m;
-	unsigned char *mbuf;
-	size_t mlen;
-	struct objget *g;
-	struct asmsrc src;
-	int self;
-	struct asmjournal j;
-	int img_fd, blk_fd, lock_fd;
-	char *img_part, *blk_part, *jnl;
-	struct chunk_hasher hs;
-	ZSTD_DCtx *dctx;
-	struct blkindex inflight;
-	size_t *deferred, ndeferred;
-	unsigned char *copybuf;     /* a chunk copied from a seed */
-	TAILQ_HEAD(, asm_job) live; /* jobs in flight, freed on failure */
-	size_t next;
-	int jobs, max_jobs;
-	int have_seeds, resumed, failed;
-	uint64_t since_sync;
-	char err[512];
-};
-
 static void asm_pump(struct asmctx *a);
-
-static void asm_fail(struct asmctx *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-asm_fail(struct asmctx *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (a->failed)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(a->err, sizeof(a->err), fmt, ap);
-	va_end(ap);
-	a->failed = 1;
-	objget_abort(a->g);
-}
 
 /* "chunk 12 at offset 49152 (3fa9…)": how a chunk is named to the user. */
 static const char *
@@ -119,24 +51,6 @@ asm_chunk_name(const struct asmctx *a, size_t i, char *buf, size_t len)
 	snprintf(buf, len, "chunk %zu at offset %llu (%.16s…)", i,
 	    (unsigned long long)a->m.e[i].offset, hex);
 	return buf;
-}
-
-/* Makes what was written durable, then records it. */
-static int
-asm_checkpoint(struct asmctx *a)
-{
-	int rc;
-
-	if (fdatasync(a->img_fd) == -1 || fdatasync(a->blk_fd) == -1) {
-		asm_fail(a, "%s: fdatasync: %s", a->img_part, strerror(errno));
-		return -1;
-	}
-	if ((rc = asmjournal_sync(&a->j)) != 0) {
-		asm_fail(a, "%s: %s", a->jnl, strerror(-rc));
-		return -1;
-	}
-	a->since_sync = 0;
-	return 0;
 }
 
 static void
@@ -163,7 +77,7 @@ asm_wrote(struct asmctx *a, size_t i, const unsigned char *data,
 		 (off_t)e->offset)) != 0 ||
 	    (rc = file_pwrite_all(a->blk_fd, h, nb * CHUNK_HASH,
 		 (off_t)(e->offset / CHUNK_BLOCK * CHUNK_HASH))) != 0) {
-		asm_fail(a, "%s: write: %s", a->img_part, strerror(-rc));
+		asmctx_fail(a, "%s: write: %s", a->img_part, strerror(-rc));
 		return -1;
 	}
 	asmjournal_set(&a->j, i);
@@ -171,7 +85,7 @@ asm_wrote(struct asmctx *a, size_t i, const unsigned char *data,
 	    asmsrc_loc(a->self, e->offset / CHUNK_BLOCK));
 	a->since_sync += e->length;
 	if (a->since_sync >= ASM_SYNC_BYTES)
-		return asm_checkpoint(a);
+		return asmctx_checkpoint(a);
 	return 0;
 }
 
@@ -199,7 +113,7 @@ asm_zero(struct asmctx *a, size_t i)
 	}
 	free(h);
 	if (rc != 0) {
-		asm_fail(a, "%s: write: %s", a->blk_part, strerror(-rc));
+		asmctx_fail(a, "%s: write: %s", a->blk_part, strerror(-rc));
 		return -1;
 	}
 	asmjournal_set(&a->j, i);
@@ -293,7 +207,7 @@ asm_job_error(struct asm_job *job, const char *what, const char *why)
 {
 	char name[160];
 
-	asm_fail(job->a, "%s: %s: %s",
+	asmctx_fail(job->a, "%s: %s: %s",
 	    asm_chunk_name(job->a, job->entry, name, sizeof(name)), what, why);
 	asm_job_end(job);
 }
@@ -495,224 +409,7 @@ asm_pump(struct asmctx *a)
 
 /* --- the manifest, and what is installed --- */
 
-static void
-asm_got_manifest(void *arg, int status, const void *buf, size_t len,
-    const char *msg)
-{
-	struct asmctx *a = arg;
-
-	if (status != 0) {
-		asm_fail(a, "%s",
-		    status == -ENOENT ? "no such version in "
-					"the store"
-				      : msg);
-		return;
-	}
-	a->mbuf = xmalloc(len + 1);
-	memcpy(a->mbuf, buf, len);
-	a->mlen = len;
-}
-
-/* A file, or NAME:VERSION fetched from the store. */
-static int
-asm_load_manifest(struct asmctx *a)
-{
-	const char *spec = a->o->manifest, *colon = strchr(spec, ':');
-	char *name = NULL, *rel = NULL, why[512];
-	int rc;
-
-	if (colon == NULL || strchr(spec, '/') != NULL) {
-		rc = file_read_all(spec, MANIFEST_MAX_FILE, &a->mbuf, &a->mlen);
-		if (rc != 0)
-			asm_fail(a, "%s: %s", spec, strerror(-rc));
-	} else {
-		name = strndup(spec, (size_t)(colon - spec));
-		if (name == NULL || !manifest_name_ok(name) ||
-		    atoll(colon + 1) < 1) {
-			asm_fail(a, "%s: expected a file or NAME:VERSION",
-			    spec);
-			goto out;
-		}
-		rel = manifest_path(name, atoll(colon + 1));
-		objget_queue(a->g, rel, 0, 0, MANIFEST_MAX_FILE,
-		    asm_got_manifest, a);
-		if (objget_run(a->g, why, sizeof(why)) == -1 && !a->failed)
-			asm_fail(a, "%s", why);
-	}
-	if (!a->failed &&
-	    manifest_parse(a->mbuf, a->mlen, a->o->pub, &a->m, why,
-		sizeof(why)) == -1)
-		asm_fail(a, "manifest %s: %s", spec, why);
-out:
-	free(name);
-	free(rel);
-	return a->failed ? -1 : 0;
-}
-
-/* Rollback protection: never older than the current version, and the
- * same version only with the same content. */
-static int
-asm_check_installed(struct asmctx *a)
-{
-	int64_t cur = asminstall_current(a->o->into);
-	struct manifest im;
-	char *path, why[512];
-	int rc = -1;
-
-	if (cur == -1) {
-		asm_fail(a, "%s/current is not a link to <version>.img",
-		    a->o->into);
-		return -1;
-	}
-	a->r->installed = cur;
-	if (cur == 0)
-		return 0;
-	path = asminstall_path(a->o->into, cur, ".kim");
-	if (manifest_load(path, a->o->pub, &im, why, sizeof(why)) == -1)
-		asm_fail(a, "the installed version: %s", why);
-	else if (strcmp(im.name, a->m.name) != 0)
-		asm_fail(a, "%s holds image %s, not %s", a->o->into, im.name,
-		    a->m.name);
-	else if (a->m.version < cur)
-		asm_fail(a,
-		    "version %lld is older than the installed version "
-		    "%lld",
-		    (long long)a->m.version, (long long)cur);
-	else if (a->m.version == cur &&
-	    memcmp(im.root, a->m.root, CHUNK_HASH) != 0)
-		asm_fail(a, "version %lld is installed with other content",
-		    (long long)cur);
-	else {
-		a->r->already = a->m.version == cur;
-		rc = 0;
-	}
-	manifest_free(&im);
-	free(path);
-	return rc;
-}
-
 /* --- building --- */
-
-static int
-asm_open_part(struct asmctx *a, const char *path, uint64_t size, int fresh)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-
-	if (fd == -1 ||
-	    (fresh &&
-		(ftruncate(fd, 0) == -1 || ftruncate(fd, (off_t)size) == -1))) {
-		asm_fail(a, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Another assemble into the same directory would interleave its writes
- * with ours. */
-static int
-asm_lock(struct asmctx *a)
-{
-	char *path;
-
-	if (mkdir(a->o->into, 0755) == -1 && errno != EEXIST) {
-		asm_fail(a, "%s: %s", a->o->into, strerror(errno));
-		return -1;
-	}
-	xasprintf(&path, "%s/.lock", a->o->into);
-	a->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	free(path);
-	if (a->lock_fd == -1 || flock(a->lock_fd, LOCK_EX | LOCK_NB) == -1) {
-		asm_fail(a, "%s: %s", a->o->into,
-		    errno == EWOULDBLOCK ? "another assemble is running there"
-					 : strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* A run that was stopped after its files were in place but before the
- * switch: the version is complete, only "current" is left to do. */
-static int
-asm_committed(struct asmctx *a)
-{
-	char *img = asminstall_path(a->o->into, a->m.version, ".img");
-	char *kim = asminstall_path(a->o->into, a->m.version, ".kim");
-	struct manifest im;
-	char why[256];
-	int done = 0;
-
-	if (access(a->img_part, F_OK) == -1 && access(img, F_OK) == 0 &&
-	    manifest_load(kim, a->o->pub, &im, why, sizeof(why)) == 0) {
-		done = memcmp(im.root, a->m.root, CHUNK_HASH) == 0;
-		manifest_free(&im);
-	}
-	free(img);
-	free(kim);
-	return done;
-}
-
-static int
-asm_open_files(struct asmctx *a)
-{
-	uint64_t nb = (a->m.size + CHUNK_BLOCK - 1) / CHUNK_BLOCK;
-	int valid, fresh, rc;
-
-	fresh =
-	    access(a->img_part, F_OK) == -1 || access(a->blk_part, F_OK) == -1;
-	if ((rc = asmjournal_open(&a->j, a->jnl, a->m.root, a->m.n, &valid))) {
-		asm_fail(a, "%s: %s", a->jnl, strerror(-rc));
-		return -1;
-	}
-	fresh = fresh || !valid;
-	a->resumed = !fresh;
-	a->r->resumed = !fresh;
-	if ((a->img_fd = asm_open_part(a, a->img_part, a->m.size, fresh)) ==
-		-1 ||
-	    (a->blk_fd = asm_open_part(a, a->blk_part, nb * CHUNK_HASH,
-		 fresh)) == -1)
-		return -1;
-	if (!fresh) {
-		for (size_t i = 0; i < a->m.n; i++)
-			if (asmjournal_done(&a->j, i))
-				a->r->resumed_bytes += a->m.e[i].length;
-		return 0;
-	}
-	/* New, empty files first, durable; then the journal that speaks of
-	 * them. */
-	if (fdatasync(a->img_fd) == -1 || fdatasync(a->blk_fd) == -1 ||
-	    (rc = asmjournal_reset(&a->j, a->m.root)) != 0) {
-		asm_fail(a, "%s: %s", a->jnl, strerror(rc ? -rc : errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int
-asm_seeds(struct asmctx *a)
-{
-	char *img = NULL, *blk = NULL;
-	int i, rc = 0;
-
-	asmsrc_init(&a->src, &a->m.chunking, &a->hs);
-	if (a->r->installed > 0) {
-		img = asminstall_path(a->o->into, a->r->installed, ".img");
-		blk = asminstall_path(a->o->into, a->r->installed, ".blocks");
-		rc = asmsrc_add(&a->src, img, blk, a->err, sizeof(a->err));
-	}
-	for (i = 0; rc == 0 && i < a->o->nseeds; i++)
-		rc = asmsrc_add(&a->src, a->o->seeds[i], NULL, a->err,
-		    sizeof(a->err));
-	a->have_seeds = a->src.n > 0;
-	if (rc == 0 &&
-	    (a->self = asmsrc_add_self(&a->src, a->img_fd, a->img_part)) < 0)
-		rc = -1;
-	a->failed = rc != 0;
-	free(img);
-	free(blk);
-	return rc;
-}
 
 static int
 asm_run_fetches(struct asmctx *a)
@@ -721,7 +418,7 @@ asm_run_fetches(struct asmctx *a)
 
 	asm_pump(a);
 	if (objget_run(a->g, why, sizeof(why)) == -1 && !a->failed)
-		asm_fail(a, "%s", why);
+		asmctx_fail(a, "%s", why);
 	return a->failed ? -1 : 0;
 }
 
@@ -742,67 +439,6 @@ asm_deferred(struct asmctx *a)
 	return asm_run_fetches(a);
 }
 
-/* The root over the block hashes written, each of which was checked
- * against the signed chain when its block was written. */
-static int
-asm_verify_root(struct asmctx *a)
-{
-	uint64_t nb = (a->m.size + CHUNK_BLOCK - 1) / CHUNK_BLOCK, k, n;
-	unsigned char *buf = xmalloc(4096 * CHUNK_HASH), root[CHUNK_HASH];
-	struct chunk_digest d;
-	int rc = 0;
-
-	chunk_digest_begin(&d, &a->hs);
-	for (k = 0; k < nb && rc == 0; k += n) {
-		n = nb - k < 4096 ? nb - k : 4096;
-		rc = file_pread_all(a->blk_fd, buf, n * CHUNK_HASH,
-		    (off_t)(k * CHUNK_HASH));
-		chunk_digest_add(&d, buf, n * CHUNK_HASH);
-	}
-	chunk_digest_end(&d, root);
-	free(buf);
-	if (rc != 0 || memcmp(root, a->m.root, CHUNK_HASH) != 0) {
-		asm_fail(a,
-		    "%s: the image does not hash to the manifest's "
-		    "root%s",
-		    a->img_part, rc ? " (unreadable)" : "");
-		return -1;
-	}
-	return 0;
-}
-
-/* "current" names the new version; its journal has served. */
-static int
-asm_switch(struct asmctx *a)
-{
-	int rc = asminstall_switch(a->o->into, a->m.version);
-
-	if (rc == 0 && unlink(a->jnl) == -1 && errno != ENOENT)
-		rc = -errno;
-	if (rc != 0)
-		asm_fail(a, "%s: switching to version %lld: %s", a->o->into,
-		    (long long)a->m.version, strerror(-rc));
-	return rc == 0 ? 0 : -1;
-}
-
-/* Durable first, then in place, then current: a crash at any point
- * leaves either the old version current or the new one complete. */
-static int
-asm_finish(struct asmctx *a)
-{
-	char *kim = asminstall_path(a->o->into, a->m.version, ".kim");
-	int rc;
-
-	if (fsync(a->img_fd) == -1 || fsync(a->blk_fd) == -1)
-		rc = -errno;
-	else if ((rc = file_write_atomic(kim, a->mbuf, a->mlen, 0644)) == 0)
-		rc = asminstall_commit(a->o->into, a->m.version);
-	if (rc != 0)
-		asm_fail(a, "%s: installing: %s", a->o->into, strerror(-rc));
-	free(kim);
-	return rc == 0 ? asm_switch(a) : -1;
-}
-
 static int
 asm_build(struct asmctx *a)
 {
@@ -818,12 +454,12 @@ asm_build(struct asmctx *a)
 			asmjournal_sync(&a->j);
 		return -1;
 	}
-	if (asm_checkpoint(a) == -1 || a->j.ndone != a->m.n) {
-		asm_fail(a, "%llu of %zu entries done",
+	if (asmctx_checkpoint(a) == -1 || a->j.ndone != a->m.n) {
+		asmctx_fail(a, "%llu of %zu entries done",
 		    (unsigned long long)a->j.ndone, a->m.n);
 		return -1;
 	}
-	return asm_verify_root(a);
+	return asmsetup_verify_root(a);
 }
 
 static void
@@ -893,24 +529,24 @@ assemble_run(const struct assemble_opts *o, struct assemble_result *r,
 		a->failed = 1;
 		goto out;
 	}
-	if (asm_load_manifest(a) == -1)
+	if (asmsetup_load_manifest(a) == -1)
 		goto out;
 	a->img_part = asminstall_path(o->into, a->m.version, ".img.part");
 	a->blk_part = asminstall_path(o->into, a->m.version, ".blocks.part");
 	a->jnl = asminstall_path(o->into, a->m.version, ".journal");
-	if (asm_lock(a) == -1 || asm_check_installed(a) == -1)
+	if (asmsetup_lock(a) == -1 || asmsetup_check_installed(a) == -1)
 		goto out;
 	if (r->already) {
 		rc = 0;
 		goto out;
 	}
-	if (asm_committed(a)) {
-		if (asm_switch(a) == 0)
+	if (asmsetup_committed(a)) {
+		if (asmsetup_switch(a) == 0)
 			rc = 0;
 		goto out;
 	}
-	if (asm_open_files(a) == -1 || asm_seeds(a) == -1 ||
-	    asm_build(a) == -1 || asm_finish(a) == -1)
+	if (asmsetup_open_files(a) == -1 || asmsetup_seeds(a) == -1 ||
+	    asm_build(a) == -1 || asmsetup_finish(a) == -1)
 		goto out;
 	rc = 0;
 out:
