@@ -17,6 +17,7 @@
 
 #include <zstd.h>
 
+#include "blkindex.h"
 #include "chunker.h"
 #include "chunkobj.h"
 #include "create.h"
@@ -45,6 +46,7 @@ struct create_chunk {
 	unsigned char id[CHUNK_HASH];
 	unsigned char *obj; /* NULL: the store has it */
 	size_t objlen;      /* the object's size, stored or not */
+	int put_error;      /* -errno from writing it */
 };
 
 struct create_seed {
@@ -71,7 +73,8 @@ struct create {
 	struct create_seed *seed; /* the seed's chunks, sorted by id */
 	size_t nseed;
 	struct chunk_digest root;
-	uint64_t off; /* bytes of the image read so far */
+	struct blkindex written; /* new objects, counted once */
+	uint64_t off;            /* bytes of the image read so far */
 	struct progress prog;
 	char *err;
 	size_t errlen;
@@ -157,10 +160,13 @@ create_compress(struct create *c, int k)
 			ch->objlen = (size_t)have;
 			continue;
 		}
+		/* Written here, in parallel: the order of objects does not
+		 * matter, only that all are durable before the manifest. */
 		chunkobj_encode(c->w[k].cctx, c->data + ch->first * CHUNK_BLOCK,
 		    c->b[ch->first + ch->cut.nblocks - 1].len +
 			(size_t)(ch->cut.nblocks - 1) * CHUNK_BLOCK,
 		    &c->b[ch->first], ch->cut.nblocks, &ch->obj, &ch->objlen);
+		ch->put_error = store_put(&c->st, ch->id, ch->obj, ch->objlen);
 	}
 }
 
@@ -224,13 +230,16 @@ create_emit(struct create *c, struct create_chunk *ch, uint64_t len)
 	}
 	c->r->chunks++;
 	c->r->data_bytes += len;
-	if (ch->obj != NULL && store_size(&c->st, ch->id) < 0) {
-		if ((e = store_put(&c->st, ch->id, ch->obj, ch->objlen)) != 0) {
-			snprintf(c->err, c->errlen,
-			    "%s: cannot store a chunk: %s", c->st.dir,
-			    strerror(-e));
-			return -1;
-		}
+	if ((e = ch->put_error) != 0) {
+		snprintf(c->err, c->errlen, "%s: cannot store a chunk: %s",
+		    c->st.dir, strerror(-e));
+		return -1;
+	}
+	/* Two equal new chunks in one segment are both written (by two
+	 * threads, harmlessly); they count once. */
+	if (ch->obj != NULL &&
+	    blkindex_find(&c->written, ch->id) == BLKINDEX_NONE) {
+		blkindex_add(&c->written, ch->id, 1);
 		c->r->new_chunks++;
 		c->r->new_bytes += len;
 		c->r->new_stored += ch->objlen;
@@ -393,6 +402,7 @@ create_free(struct create *c)
 	free(c->cuts);
 	free(c->ch);
 	free(c->seed);
+	blkindex_free(&c->written);
 }
 
 static void

@@ -118,7 +118,8 @@ store_put_file(struct store *st, const char *rel, const void *buf, size_t len,
 	char *tmp = NULL;
 	int fd = -1, rc;
 
-	xasprintf(&tmp, "%s.tmp.%ld", rel, (long)getpid());
+	/* Unique per thread: create writes objects from several. */
+	xasprintf(&tmp, "%s.tmp.%ld", rel, (long)gettid());
 	fd = openat(st->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644);
 	if (fd == -1 && errno == ENOENT) {

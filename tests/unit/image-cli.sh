@@ -30,6 +30,12 @@ refuse() {
 	fi
 }
 kimg() { $W "$K" "$@"; }
+# expect MESSAGE COMMAND...: a check that COMMAND succeeds.
+expect() {
+	msg=$1
+	shift
+	if "$@"; then ok; else bad "$msg"; fi
+}
 
 # A disk: random data, a long zero run, a short one, an odd size.
 head -c 9000000 /dev/urandom > a.img
@@ -51,13 +57,14 @@ grep -q "win11 version 1" out || bad "create-1 says its version"
 check create-2 kimg create --store st --key k.key --name win11 b.img
 grep -q "(seeded)" out || bad "create-2 is seeded by version 1"
 new=$(sed -n 's/^new: \([0-9]*\) chunks.*/\1/p' out)
-[ "${new:-999}" -le 10 ] && ok || bad "create-2 stored $new new chunks, expected few"
+expect "create-2 stored $new new chunks, expected few" test "${new:-999}" -le 10
 refuse create-old "versions only go up" kimg create --store st --key k.key \
 	--name win11 --version 2 b.img
 check info kimg info --store st --pubkey k.pub win11:1
-grep -q "signature good" out && grep -q "meta build=1" out && ok || bad "info"
+expect "info" grep -q "signature good" out
+expect "info" grep -q "meta build=1" out
 check ls kimg ls --store st
-grep -qx "win11: 1 2" out && ok || bad "ls: $(cat out)"
+expect "ls: $(cat out)" grep -qx "win11: 1 2" out
 check verify kimg verify --store st --pubkey k.pub win11:1 win11:2
 refuse verify-key "signed by key" kimg verify --store st --pubkey other.pub win11:2
 
@@ -66,17 +73,17 @@ check diff kimg diff --store st --json win11:1 win11:2
 dreq=$(sed -n 's/.*"requests": \([0-9]*\).*/\1/p' out)
 ddata=$(sed -n 's/.*"download_data": \([0-9]*\).*/\1/p' out)
 ideal=$(sed -n 's/.*"ideal_data": \([0-9]*\).*/\1/p' out)
-[ "$ddata" -le $((ideal * 13 / 10)) ] && ok || bad "diff: $ddata bytes for an ideal of $ideal"
+expect "diff: $ddata bytes for an ideal of $ideal" test "$ddata" -le $((ideal * 13 / 10))
 check assemble-1 kimg assemble --store st --pubkey k.pub --into inst win11:1
-cmp -s inst/1.img a.img && ok || bad "assemble-1: image differs"
+expect "assemble-1: image differs" cmp -s inst/1.img a.img
 check assemble-2 kimg assemble --store st --pubkey k.pub --into inst win11:2
-cmp -s inst/2.img b.img && ok || bad "assemble-2: image differs"
+expect "assemble-2: image differs" cmp -s inst/2.img b.img
 areq=$(sed -n 's/.* in \([0-9]*\) requests.*/\1/p' out)
 # One more request: the manifest itself.
-[ "$areq" = $((dreq + 1)) ] && ok || bad "assemble-2: $areq requests, diff said $dreq + 1"
-[ "$(readlink inst/current)" = 2.img ] && ok || bad "current is not 2.img"
+expect "assemble-2: $areq requests, diff said $dreq + 1" test "$areq" = $((dreq + 1))
+expect "current is not 2.img" test "$(readlink inst/current)" = 2.img
 check again kimg assemble --store st --pubkey k.pub --into inst win11:2
-grep -q "already installed" out && ok || bad "again"
+expect "again" grep -q "already installed" out
 
 # Refusals leave the installed version alone.
 refuse older "older than the installed version 2" \
@@ -99,14 +106,14 @@ id=$(basename "$obj" .kch | cut -c1-16)
 refuse damaged "($id…): rejected: block" \
 	kimg assemble --store st --pubkey k.pub --into inst3 win11:3
 refuse verify-damaged "($id…): block" kimg verify --store st --pubkey k.pub win11:3
-[ "$(readlink inst/current)" = 2.img ] && ok || bad "a refused version became current"
+expect "a refused version became current" test "$(readlink inst/current)" = 2.img
 rm "$obj"
 refuse missing "($id…): fetch: not in the store" \
 	kimg assemble --store st --pubkey k.pub --into inst win11:3
 
 # gc: version 1 goes, and the chunks only it used.
 check gc kimg gc --store st --keep 2 --grace 0
-grep -q "dropped 1 versions" out && ok || bad "gc: $(cat out)"
+expect "gc: $(cat out)" grep -q "dropped 1 versions" out
 check verify-after-gc kimg verify --store st --pubkey k.pub win11:2
 
 # kill -9 at random points, then resume: the image comes out whole, and
@@ -135,8 +142,9 @@ while [ $i -lt 12 ]; do
 done
 check resume kimg assemble --store st --pubkey k.pub --into binst big:1
 echo "resume after $kills kills (a whole run: $ms ms): $(head -n2 out | tr '\n' ' ')"
-cmp -s binst/1.img big.img && ok || bad "resume: image differs after $kills kills"
-[ ! -e binst/1.journal ] && [ ! -e binst/1.img.part ] && ok || bad "resume: leftovers"
+expect "resume: image differs after $kills kills" cmp -s binst/1.img big.img
+expect "resume: leftovers" test ! -e binst/1.journal
+expect "resume: leftovers" test ! -e binst/1.img.part
 
 echo "image-cli: $pass passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$pass" -gt 0 ]

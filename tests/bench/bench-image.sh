@@ -1,0 +1,101 @@
+#!/bin/sh
+# make bench: kura-image on ext4 images it builds itself.  Prints ratios
+# against baselines measured in the same run (zstd, dd), never a verdict:
+# these machines are noisy.
+#   - an update as laptops receive it, against the ideal 4 KiB-block delta,
+#     for an image changed in place (debugfs) and one rebuilt (mke2fs -d);
+#   - create against zstd -3 on the same input, one thread and all cores;
+#   - assemble against dd writing the same bytes with fdatasync;
+#   - manifest size per GB of image.
+set -u
+K="${top_builddir:?}/imagetool/kura-image"
+MB=${BENCH_TREE_MB:-200}
+t=$(mktemp -d "${TMPDIR:-/var/tmp}/kura-bench.XXXXXX") || exit 1
+trap 'rm -rf "$t"' EXIT
+cd "$t" || exit 1
+for tool in mke2fs debugfs zstd dd; do
+	command -v "$tool" > /dev/null || { echo "bench-image: $tool is missing"; exit 1; }
+done
+now() { date +%s%N; }
+ms() { echo $((($(now) - $1) / 1000000)); }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+json() { sed -n "s/.*\"$1\": \\([0-9]*\\).*/\\1/p" "$2"; }
+
+# A tree of real files: programs and libraries, about $MB MB.
+mkdir tree1
+find /usr/bin /usr/lib/x86_64-linux-gnu /usr/share/doc -type f -size -2M 2> /dev/null |
+	sort | awk -v max=$((MB * 1024 * 1024)) '
+	{ cmd = "stat -c %s \"" $0 "\""; cmd | getline s; close(cmd); tot += s; if (tot > max) exit; print }' > files
+tar -cf - -T files 2> /dev/null | tar -xf - -C tree1
+size=$(du -sm tree1 | cut -f1)
+img_mb=$((size * 3 / 2 + 64))
+# The update: 2% of the files rewritten with a change in the middle, 1%
+# deleted, a new 20 MB package added.
+cp -a tree1 tree2
+find tree2 -type f | sort > all
+n=$(wc -l < all)
+awk -v n="$n" 'NR % 50 == 7' all > changed
+awk -v n="$n" 'NR % 100 == 3' all > deleted
+while read -r f; do
+	s=$(stat -c %s "$f")
+	{ head -c $((s / 2)) "$f"; printf 'kura-update-%s' "$f"; tail -c +$((s / 2 + 1)) "$f"; } > "$f.new"
+	mv "$f.new" "$f"
+done < changed
+xargs rm -f < deleted
+mkdir tree2/newpkg
+find /usr/share -type f -size +64k 2> /dev/null | sort | tail -n 2000 |
+	while read -r f; do
+		[ "$(du -sm tree2/newpkg | cut -f1)" -ge 20 ] && break
+		cp "$f" "tree2/newpkg/$(echo "$f" | tr / _)" 2> /dev/null
+	done
+du -sm tree2/newpkg | awk '{ print "update: " $1 " MB added" }'
+echo "tree: $size MB in $n files; image $img_mb MB; $(wc -l < changed) files changed, $(wc -l < deleted) deleted"
+
+mke2fs -q -t ext4 -b 4096 -E root_owner=0:0 -d tree1 a.img "${img_mb}M" || exit 1
+# In place: the changed files written anew and the deleted ones removed,
+# as a package manager does inside the running image.
+cp a.img inplace.img
+{
+	while read -r f; do
+		p=${f#tree2}
+		printf 'rm %s\nwrite %s %s\n' "$p" "$f" "$p"
+	done < changed
+	sed 's/^tree2//; s/^/rm /' deleted
+	echo "mkdir /newpkg"
+	for f in tree2/newpkg/*; do printf 'write %s /newpkg/%s\n' "$f" "${f##*/}"; done
+} > cmds
+debugfs -w -f cmds inplace.img > /dev/null 2>&1 || { echo "debugfs failed"; exit 1; }
+mke2fs -q -t ext4 -b 4096 -E root_owner=0:0 -d tree2 rebuilt.img "${img_mb}M" || exit 1
+
+"$K" keygen k > /dev/null
+for v in inplace rebuilt; do
+	"$K" create --store "st-$v" --key k.key --name img a.img > /dev/null &&
+	"$K" create --store "st-$v" --key k.key --name img "$v.img" > /dev/null &&
+	"$K" diff --store "st-$v" --json img:1 img:2 > "diff-$v" || exit 1
+	d=$(json download_data "diff-$v"); i=$(json ideal_data "diff-$v")
+	w=$(json download "diff-$v"); f=$(json ideal_frames "diff-$v")
+	r=$(json requests "diff-$v")
+	echo "update ($v): $((d / 1024)) KiB to fetch vs $((i / 1024)) KiB ideal 4 KiB delta: $(ratio "$d" "$i")x (target <= 1.3x); on the wire $((w / 1024)) KiB vs $((f / 1024)) KiB of ideal frames: $(ratio "$w" "$f")x, in $r requests"
+done
+
+# create vs zstd -3, on the same input, written to the same disk.
+cores=$(nproc)
+for th in 1 "$cores"; do
+	t0=$(now); zstd -q -3 -T"$th" -f a.img -o a.zst; sync -f a.zst; z=$(ms "$t0")
+	# A new store each time: creating files where many were just deleted
+	# costs ext4 more, which is not what is measured here.
+	t0=$(now); "$K" create --store "st-c$th" --key k.key --name c --threads "$th" a.img > /dev/null; c=$(ms "$t0")
+	echo "create, $th thread(s): $c ms vs zstd -3 -T$th $z ms: throughput $(ratio "$z" "$c")x zstd's (target >= 0.8x)"
+done
+echo "stored: $(du -sm st-c1 | cut -f1) MB of objects vs zstd -3 $(($(stat -c %s a.zst) / 1048576)) MB (one stream)"
+
+# assemble (no seed, local store) vs dd of the same bytes with fdatasync.
+sync
+t0=$(now); dd if=a.img of=dd.img bs=1M conv=fdatasync 2> /dev/null; d=$(ms "$t0")
+rm -f dd.img
+t0=$(now); "$K" assemble --store st-c1 --pubkey k.pub --into inst c:1 > /dev/null; a=$(ms "$t0")
+cmp -s inst/1.img a.img || echo "assemble: the image differs!"
+echo "assemble: $a ms vs dd with fdatasync $d ms: throughput $(ratio "$d" "$a")x dd's (target >= 0.7x)"
+
+m=$(stat -c %s st-c1/images/c/1.kim); s=$(stat -c %s a.img)
+echo "manifest: $m bytes for $((s / 1048576)) MB: $(awk -v m="$m" -v s="$s" 'BEGIN { printf "%.0f", m / (s / 1e9) / 1024 }') KiB per GB of image"
