@@ -36,44 +36,48 @@ imgcmd_info_json(const struct manifest *m, int verified)
 	    "metadata", m->metadata);
 }
 
+static uint64_t
+imgcmd_jint(const json_t *j, const char *key)
+{
+	return (uint64_t)json_integer_value(json_object_get(j, key));
+}
+
+static const char *
+imgcmd_jstr(const json_t *j, const char *key)
+{
+	return json_string_value(json_object_get(j, key));
+}
+
 static void
 imgcmd_info_text(const json_t *j)
 {
 	char a[32], b[32], c[32], d[32];
 	const char *k;
-	json_t *v;
+	json_t *meta, *v;
 
-	printf("image %s version %lld (group %s)",
-	    json_string_value(json_object_get(j, "name")),
-	    (long long)json_integer_value(json_object_get(j, "version")),
-	    json_string_value(json_object_get(j, "group")));
+	printf("image %s version %llu (group %s)", imgcmd_jstr(j, "name"),
+	    (unsigned long long)imgcmd_jint(j, "version"),
+	    imgcmd_jstr(j, "group"));
 	if (json_is_integer(json_object_get(j, "parent")))
-		printf(", parent %lld",
-		    (long long)json_integer_value(
-			json_object_get(j, "parent")));
+		printf(", parent %llu",
+		    (unsigned long long)imgcmd_jint(j, "parent"));
 	printf("\ncreated %s, signed by key %s (%s)\n",
-	    json_string_value(json_object_get(j, "created")),
-	    json_string_value(json_object_get(j, "key-id")),
+	    imgcmd_jstr(j, "created"), imgcmd_jstr(j, "key-id"),
 	    json_is_true(json_object_get(j, "signature-checked"))
 		? "signature good"
 		: "signature NOT checked: give --pubkey");
-	printf("size %s: data %s in %lld chunks, stored as %s; zeros %s\n",
-	    imgcmd_bytes((uint64_t)json_integer_value(
-			     json_object_get(j, "size")),
-		a),
-	    imgcmd_bytes((uint64_t)json_integer_value(
-			     json_object_get(j, "data")),
-		b),
-	    (long long)json_integer_value(json_object_get(j, "chunks")),
-	    imgcmd_bytes((uint64_t)json_integer_value(
-			     json_object_get(j, "stored")),
-		c),
-	    imgcmd_bytes((uint64_t)json_integer_value(
-			     json_object_get(j, "zeros")),
-		d));
-	printf("root %s\n", json_string_value(json_object_get(j, "root")));
-	json_object_foreach(json_object_get(j, "metadata"), k, v)
-	    printf("meta %s=%s\n", k, json_string_value(v));
+	printf("size %s: data %s in %llu chunks, stored as %s; zeros %s\n",
+	    imgcmd_bytes(imgcmd_jint(j, "size"), a),
+	    imgcmd_bytes(imgcmd_jint(j, "data"), b),
+	    (unsigned long long)imgcmd_jint(j, "chunks"),
+	    imgcmd_bytes(imgcmd_jint(j, "stored"), c),
+	    imgcmd_bytes(imgcmd_jint(j, "zeros"), d));
+	printf("root %s\n", imgcmd_jstr(j, "root"));
+	meta = json_object_get(j, "metadata");
+	json_object_foreach(meta, k, v)
+	{
+		printf("meta %s=%s\n", k, json_string_value(v));
+	}
 }
 
 /* A store is optional for info: a manifest file stands alone. */
