@@ -26,6 +26,7 @@
 #define ASM_MAX_CHUNK (CHUNKOBJ_MAX_BLOCKS * CHUNK_BLOCK)
 
 struct asmctx;
+struct asmbatch;
 
 struct asm_job;
 
@@ -67,6 +68,7 @@ struct asmctx {
 	int jobs, max_jobs;
 	int have_seeds, resumed, failed;
 	uint64_t since_sync;
+	struct asmbatch *batch;
 	char err[512];
 };
 
@@ -75,6 +77,18 @@ void asmctx_fail(struct asmctx *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Makes what was written durable, then records it in the journal. */
 int asmctx_checkpoint(struct asmctx *a);
+
+/* assemble.c */
+int assemble_write(struct asmctx *a, size_t i, const unsigned char *data,
+    const unsigned char (*h)[CHUNK_HASH]);
+int assemble_record(struct asmctx *a, size_t i);
+/* "chunk 12 at offset 49152 (3fa9…)": how a chunk is named to the user. */
+const char *assemble_chunk_name(const struct asmctx *a, size_t i, char *buf,
+    size_t len);
+
+/* asmbatch.c: whole objects from a local store, decoded on every core. */
+void asmbatch_add(struct asmctx *a, size_t i);
+int asmbatch_run(struct asmctx *a);
 
 int asmsetup_load_manifest(struct asmctx *a);
 int asmsetup_lock(struct asmctx *a);

@@ -42,8 +42,8 @@
 static void asm_pump(struct asmctx *a);
 
 /* "chunk 12 at offset 49152 (3fa9…)": how a chunk is named to the user. */
-static const char *
-asm_chunk_name(const struct asmctx *a, size_t i, char *buf, size_t len)
+const char *
+assemble_chunk_name(const struct asmctx *a, size_t i, char *buf, size_t len)
 {
 	char hex[2 * CHUNK_HASH + 1];
 
@@ -65,21 +65,13 @@ asm_progress(struct asmctx *a, uint64_t len)
 }
 
 /* Entry i's bytes and block hashes are written: record it. */
-static int
-asm_wrote(struct asmctx *a, size_t i, const unsigned char *data,
-    const unsigned char (*h)[CHUNK_HASH])
+/* Entry i is written: record it (journal bit at the next checkpoint),
+ * and remember where its chunk now is. */
+int
+assemble_record(struct asmctx *a, size_t i)
 {
 	const struct manifest_entry *e = &a->m.e[i];
-	uint64_t nb = (e->length + CHUNK_BLOCK - 1) / CHUNK_BLOCK;
-	int rc;
 
-	if ((rc = file_pwrite_all(a->img_fd, data, e->length,
-		 (off_t)e->offset)) != 0 ||
-	    (rc = file_pwrite_all(a->blk_fd, h, nb * CHUNK_HASH,
-		 (off_t)(e->offset / CHUNK_BLOCK * CHUNK_HASH))) != 0) {
-		asmctx_fail(a, "%s: write: %s", a->img_part, strerror(-rc));
-		return -1;
-	}
 	asmjournal_set(&a->j, i);
 	blkindex_add(&a->src.chunks, e->id,
 	    asmsrc_loc(a->self, e->offset / CHUNK_BLOCK));
@@ -87,6 +79,36 @@ asm_wrote(struct asmctx *a, size_t i, const unsigned char *data,
 	if (a->since_sync >= ASM_SYNC_BYTES)
 		return asmctx_checkpoint(a);
 	return 0;
+}
+
+/* Entry i's bytes and block hashes, at their places.  Safe from any
+ * thread: nothing but the two files is touched.  0 or -errno. */
+int
+assemble_write(struct asmctx *a, size_t i, const unsigned char *data,
+    const unsigned char (*h)[CHUNK_HASH])
+{
+	const struct manifest_entry *e = &a->m.e[i];
+	uint64_t nb = (e->length + CHUNK_BLOCK - 1) / CHUNK_BLOCK;
+	int rc;
+
+	if ((rc = file_pwrite_all(a->img_fd, data, e->length,
+		 (off_t)e->offset)) == 0)
+		rc = file_pwrite_all(a->blk_fd, h, nb * CHUNK_HASH,
+		    (off_t)(e->offset / CHUNK_BLOCK * CHUNK_HASH));
+	return rc;
+}
+
+static int
+asm_wrote(struct asmctx *a, size_t i, const unsigned char *data,
+    const unsigned char (*h)[CHUNK_HASH])
+{
+	int rc = assemble_write(a, i, data, h);
+
+	if (rc != 0) {
+		asmctx_fail(a, "%s: write: %s", a->img_part, strerror(-rc));
+		return -1;
+	}
+	return assemble_record(a, i);
 }
 
 /* A zero run: nothing to write (the image starts sparse), but its block
@@ -208,7 +230,8 @@ asm_job_error(struct asm_job *job, const char *what, const char *why)
 	char name[160];
 
 	asmctx_fail(job->a, "%s: %s: %s",
-	    asm_chunk_name(job->a, job->entry, name, sizeof(name)), what, why);
+	    assemble_chunk_name(job->a, job->entry, name, sizeof(name)), what,
+	    why);
 	asm_job_end(job);
 }
 
@@ -402,6 +425,8 @@ asm_pump(struct asmctx *a)
 			continue; /* done, or failed (-2) */
 		if (blkindex_find(&a->inflight, e->id) != BLKINDEX_NONE)
 			a->deferred[a->ndeferred++] = i;
+		else if (!a->have_seeds && !objget_is_remote(a->g))
+			asmbatch_add(a, i); /* whole objects, every core */
 		else
 			asm_job_start(a, i);
 	}
@@ -417,6 +442,8 @@ asm_run_fetches(struct asmctx *a)
 	char why[512];
 
 	asm_pump(a);
+	if (!a->failed)
+		asmbatch_run(a);
 	if (objget_run(a->g, why, sizeof(why)) == -1 && !a->failed)
 		asmctx_fail(a, "%s", why);
 	return a->failed ? -1 : 0;
@@ -491,6 +518,7 @@ asm_free(struct asmctx *a)
 	free(a->jnl);
 	free(a->deferred);
 	free(a->copybuf);
+	free(a->batch);
 }
 
 static void

@@ -154,3 +154,16 @@ objget_get_stats(const struct objget *g, struct objget_stats *st)
 {
 	*st = g->stats;
 }
+
+int
+objget_local_dir(const struct objget *g)
+{
+	return g->st.dirfd;
+}
+
+void
+objget_count(struct objget *g, uint64_t requests, uint64_t bytes)
+{
+	g->stats.requests += requests;
+	g->stats.bytes += bytes;
+}

@@ -34,5 +34,10 @@ void objget_queue(struct objget *g, const char *rel, uint64_t off, uint64_t len,
 int objget_run(struct objget *g, char *err, size_t errlen);
 void objget_abort(struct objget *g);
 void objget_get_stats(const struct objget *g, struct objget_stats *st);
+/* A local store's directory, for callers that read objects themselves
+ * (on several threads), or -1 for a remote store. */
+int objget_local_dir(const struct objget *g);
+/* Counts requests made that way. */
+void objget_count(struct objget *g, uint64_t requests, uint64_t bytes);
 
 #endif
