@@ -25,7 +25,7 @@ imgcmd_info_json(const struct manifest *m, int verified)
 	edkey_hex(m->root, CHUNK_HASH, root);
 	edkey_id_raw(m->signer, id);
 	return json_pack("{s:s, s:s, s:I, s:o, s:s, s:I, s:s, s:s, s:b, s:I, "
-			 "s:I, s:I, s:I, s:I, s:O}",
+			 "s:I, s:I, s:I, s:I, s:o}",
 	    "name", m->name, "group", m->group, "version",
 	    (json_int_t)m->version, "parent",
 	    m->parent > 0 ? json_integer(m->parent) : json_null(), "created",
@@ -33,7 +33,7 @@ imgcmd_info_json(const struct manifest *m, int verified)
 	    "signature-checked", verified, "entries", (json_int_t)m->n,
 	    "chunks", (json_int_t)nchunks, "data", (json_int_t)data, "stored",
 	    (json_int_t)stored, "zeros", (json_int_t)(m->size - data),
-	    "metadata", m->metadata);
+	    "metadata", m->metadata ? json_incref(m->metadata) : json_object());
 }
 
 static uint64_t

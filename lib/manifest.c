@@ -25,9 +25,6 @@ manifest_init(struct manifest *m)
 	memset(m, 0, sizeof(*m));
 	m->parent = -1;
 	m->chunking = chunk_params_v1;
-	m->metadata = json_object();
-	if (m->metadata == NULL)
-		abort();
 }
 
 void
@@ -110,14 +107,15 @@ manifest_header_json(const struct manifest *m)
 
 	edkey_hex(m->root, CHUNK_HASH, root);
 	h = json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:i, "
-		      "s:{s:i, s:i, s:i, s:i}, s:s, s:s, s:O}",
+		      "s:{s:i, s:i, s:i, s:i}, s:s, s:s, s:o}",
 	    "format", MANIFEST_FORMAT, "name", m->name, "group", m->group,
 	    "version", (json_int_t)m->version, "created", m->created, "size",
 	    (json_int_t)m->size, "block_size", CHUNK_BLOCK, "chunking",
 	    "min_blocks", (int)m->chunking.min_blocks, "divisor",
 	    (int)m->chunking.divisor, "max_blocks", (int)m->chunking.max_blocks,
 	    "zero_min_blocks", (int)m->chunking.zero_min_blocks, "compression",
-	    "zstd", "root", root, "metadata", m->metadata);
+	    "zstd", "root", root, "metadata",
+	    m->metadata ? json_incref(m->metadata) : json_object());
 	if (h == NULL)
 		return NULL;
 	json_object_set_new(h, "parent",

@@ -42,12 +42,14 @@ struct manifest {
 	struct chunk_params chunking;
 	unsigned char root[CHUNK_HASH];
 	char *source_format; /* or NULL */
-	json_t *metadata;    /* object of strings, never NULL */
+	json_t *metadata;    /* object of strings, or NULL: none */
 	struct manifest_entry *e;
 	size_t n, cap;
 	unsigned char signer[32]; /* after parsing: the trailer's key */
 };
 
+/* Allocates nothing, so that initializing twice costs nothing.  The
+ * readers below initialize m themselves. */
 void manifest_init(struct manifest *m);
 void manifest_free(struct manifest *m);
 void manifest_add(struct manifest *m, uint32_t kind, uint64_t length,

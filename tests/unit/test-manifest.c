@@ -40,7 +40,7 @@ build(struct manifest *m)
 	m->size = 3 * 65536 + 10 * CHUNK_BLOCK + 100;
 	snprintf(m->created, sizeof(m->created), "2026-11-22T10:00:00Z");
 	memset(m->root, 0xab, CHUNK_HASH);
-	json_object_set_new(m->metadata, "build", json_string("2211"));
+	m->metadata = json_pack("{s:s}", "build", "2211");
 	for (i = 0; i < 3; i++) {
 		memset(id, i + 1, sizeof(id));
 		manifest_add(m, CHUNK_DATA, 65536, 20000 + i, id);
