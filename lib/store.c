@@ -36,22 +36,51 @@ store_mkdirs(int dirfd, const char *rel)
 	return rc;
 }
 
+/* Nothing but "." and "..": a store may be made there. */
+static int
+store_dir_empty(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int empty = 1;
+
+	while (d != NULL && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	if (d != NULL)
+		closedir(d);
+	return empty;
+}
+
+/* A new store in a new or empty directory; an existing directory that is
+ * not a store is never turned into one. */
 static int
 store_create(const char *dir, char *err, size_t errlen)
 {
 	char *mark = NULL;
-	int rc;
+	int rc = 0;
 
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	xasprintf(&mark, "%s/%s", dir, STORE_MARK);
-	rc = access(mark, F_OK) == 0 ? 0
-				     : file_write_atomic(mark, STORE_MARK_LINE,
-					   strlen(STORE_MARK_LINE), 0644);
+	if (access(mark, F_OK) == 0)
+		goto out;
+	if (!store_dir_empty(dir)) {
+		snprintf(err, errlen,
+		    "%s: not a kura store, and not empty: "
+		    "refusing to make a store there",
+		    dir);
+		free(mark);
+		return -1;
+	}
+	rc = file_write_atomic(mark, STORE_MARK_LINE, strlen(STORE_MARK_LINE),
+	    0644);
 	if (rc != 0)
 		snprintf(err, errlen, "%s: %s", mark, strerror(-rc));
+out:
 	free(mark);
 	return rc == 0 ? 0 : -1;
 }

@@ -51,6 +51,10 @@ dd if=/dev/urandom of=b.img bs=1 seek=7000000 count=10 conv=notrunc 2> /dev/null
 check keygen kimg keygen k
 check keygen-other kimg keygen other
 refuse keygen-twice "already exists" kimg keygen k
+mkdir notastore
+touch notastore/precious
+refuse create-not-a-store "refusing to make a store there" kimg create \
+	--store notastore --key k.key --name win11 a.img
 check create-1 kimg create --store st --key k.key --name win11 --group sales \
 	--meta build=1 a.img
 grep -q "win11 version 1" out || bad "create-1 says its version"
