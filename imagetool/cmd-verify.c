@@ -16,6 +16,7 @@
 #include "imgcmd.h"
 #include "kura-image.h"
 #include "manifest.h"
+#include "imgsrc.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -26,6 +27,7 @@ struct verify {
 	unsigned char *out;
 	size_t checked, bad;
 	uint64_t bytes;
+	const char *image; /* --image: check this file instead of the store */
 };
 
 static int
@@ -86,16 +88,80 @@ verify_manifest(struct verify *v, const struct manifest *m, double sample)
 	progress_end(&p);
 }
 
+/* A disk image against the manifest's root: every block hashed, in
+ * order.  For an installed image, or one written by other means. */
+static int
+verify_image(struct verify *v, const struct manifest *m, const char *path)
+{
+	struct chunk_digest d;
+	struct chunk_block b;
+	unsigned char root[CHUNK_HASH], *buf = xmalloc(1 << 20);
+	char hex[65], err[256];
+	struct progress p;
+	struct imgsrc *s = NULL;
+	uint64_t off = 0, n, k;
+	int rc = -1;
+
+	if (imgsrc_open(path, "raw", &s, err, sizeof(err)) == -1)
+		goto out;
+	if (imgsrc_size(s) != m->size) {
+		snprintf(err, sizeof(err), "%llu bytes, the manifest says %llu",
+		    (unsigned long long)imgsrc_size(s),
+		    (unsigned long long)m->size);
+		goto out;
+	}
+	progress_start(&p, "verify", m->size);
+	chunk_digest_begin(&d, &v->hs);
+	for (; off < m->size; off += n) {
+		n = m->size - off < (1 << 20) ? m->size - off : (1 << 20);
+		if (imgsrc_pread(s, buf, n, off, err, sizeof(err)) == -1)
+			break;
+		for (k = 0; k < n; k += CHUNK_BLOCK) {
+			chunk_block_fill(&v->hs, buf + k,
+			    n - k < CHUNK_BLOCK ? n - k : CHUNK_BLOCK, &b);
+			chunk_digest_add(&d, b.h, CHUNK_HASH);
+		}
+		progress_update(&p, off + n);
+	}
+	chunk_digest_end(&d, root);
+	progress_end(&p);
+	if (off < m->size)
+		goto out;
+	edkey_hex(root, CHUNK_HASH, hex);
+	if (memcmp(root, m->root, CHUNK_HASH) != 0)
+		snprintf(err, sizeof(err),
+		    "its root is %.16s…, not the "
+		    "manifest's",
+		    hex);
+	else
+		rc = 0;
+out:
+	if (rc == 0)
+		printf("%s: the image of %s version %lld\n", path, m->name,
+		    (long long)m->version);
+	else
+		printf("%s: %s\n", path, err);
+	imgsrc_close(s);
+	free(buf);
+	return rc;
+}
+
 static int
 verify_one(struct verify *v, const char *spec, EVP_PKEY *pub, double sample)
 {
 	struct manifest m;
 	char err[512], a[32];
 	size_t bad = v->bad, checked = v->checked;
+	int rc;
 
 	if (imgcmd_manifest(v->st, spec, pub, &m, err, sizeof(err)) == -1) {
 		printf("%s: %s\n", spec, err);
 		return -1;
+	}
+	if (v->image != NULL) {
+		rc = verify_image(v, &m, v->image);
+		manifest_free(&m);
+		return rc;
 	}
 	verify_manifest(v, &m, sample);
 	printf("%s version %lld: signature good; %zu chunks checked (%s), "
@@ -109,8 +175,9 @@ verify_one(struct verify *v, const char *spec, EVP_PKEY *pub, double sample)
 int
 imgcmd_verify(int argc, char **argv)
 {
-	static const char usage[] = "verify --store DIR --pubkey PUB "
-				    "[--sample PCT] MANIFEST|NAME[:VERSION]...";
+	static const char usage[] =
+	    "verify --store DIR --pubkey PUB [--sample PCT | --image FILE] "
+	    "MANIFEST|NAME[:VERSION]...";
 	struct store st = { NULL, -1 };
 	struct verify v = { .st = &st };
 	struct imgopts o;
@@ -130,6 +197,7 @@ imgcmd_verify(int argc, char **argv)
 		imgcmd_err("verify", "%s", err);
 		goto out;
 	}
+	v.image = o.image;
 	chunk_hasher_init(&v.hs);
 	v.dctx = ZSTD_createDCtx();
 	v.out = xmalloc(CHUNKOBJ_MAX_BLOCKS * CHUNK_BLOCK);

@@ -170,6 +170,7 @@ enum {
 	IMGOPT_KEEP,
 	IMGOPT_META,
 	IMGOPT_GRACE,
+	IMGOPT_IMAGE,
 };
 
 static const struct option imgopts_long[] = {
@@ -189,6 +190,7 @@ static const struct option imgopts_long[] = {
 	{ "keep", required_argument, NULL, IMGOPT_KEEP },
 	{ "meta", required_argument, NULL, IMGOPT_META },
 	{ "grace", required_argument, NULL, IMGOPT_GRACE },
+	{ "image", required_argument, NULL, IMGOPT_IMAGE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -276,6 +278,9 @@ imgopts_one(struct imgopts *o, int ch, const char *arg)
 		return 0;
 	case IMGOPT_FORMAT:
 		o->format = arg;
+		return 0;
+	case IMGOPT_IMAGE:
+		o->image = arg;
 		return 0;
 	case IMGOPT_INTO:
 		o->into = arg;

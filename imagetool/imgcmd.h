@@ -41,7 +41,7 @@ int64_t imgcmd_latest(struct store *st, const char *name);
 /* Options of every command, one table; each command says which it takes
  * in its usage line and checks what it needs. */
 struct imgopts {
-	const char *store, *key, *pub, *name, *group, *format, *into;
+	const char *store, *key, *pub, *name, *group, *format, *into, *image;
 	const char *seed_file[8];
 	int nseed_files;
 	int64_t version;

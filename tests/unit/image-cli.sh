@@ -86,6 +86,9 @@ areq=$(sed -n 's/.* in \([0-9]*\) requests.*/\1/p' out)
 # One more request: the manifest itself.
 expect "assemble-2: $areq requests, diff said $dreq + 1" test "$areq" = $((dreq + 1))
 expect "current is not 2.img" test "$(readlink inst/current)" = 2.img
+check verify-image kimg verify --store st --pubkey k.pub --image inst/current win11:2
+refuse verify-image-other "not the manifest's" \
+	kimg verify --store st --pubkey k.pub --image inst/2.img win11:1
 check again kimg assemble --store st --pubkey k.pub --into inst win11:2
 expect "again" grep -q "already installed" out
 
