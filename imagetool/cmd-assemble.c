@@ -7,6 +7,7 @@
 #include "assemble.h"
 #include "cli.h"
 #include "edkey.h"
+#include "fetch.h"
 #include "imgcmd.h"
 #include "kura-image.h"
 
@@ -43,8 +44,10 @@ imgcmd_assemble(int argc, char **argv)
 {
 	static const char usage[] =
 	    "assemble --store DIR|URL --pubkey PUB --into DIR [--seed FILE]... "
+	    "[--jobs N] [--cacert FILE] [--client-cert FILE --client-key FILE] "
 	    "MANIFEST|NAME:VERSION";
 	struct assemble_opts ao = { 0 };
+	struct fetch_opts fo;
 	struct assemble_result r;
 	struct progress p;
 	struct imgopts o;
@@ -66,9 +69,20 @@ imgcmd_assemble(int argc, char **argv)
 		goto out;
 	}
 	progress_start(&p, "assemble", 0);
-	ao = (struct assemble_opts){ o.into, o.store, argv[first], pub,
-		o.seed_file, o.nseed_files, o.threads, imgcmd_assemble_progress,
-		&p };
+	fo = (struct fetch_opts){ .max_inflight = o.jobs,
+		.ca_file = o.cacert,
+		.cert_file = o.client_cert,
+		.key_file = o.client_key };
+	ao = (struct assemble_opts){ .into = o.into,
+		.store = o.store,
+		.manifest = argv[first],
+		.pub = pub,
+		.seeds = o.seed_file,
+		.nseeds = o.nseed_files,
+		.max_jobs = o.jobs,
+		.fetch = &fo,
+		.progress = imgcmd_assemble_progress,
+		.arg = &p };
 	if (assemble_run(&ao, &r, err, sizeof(err)) == -1) {
 		if (p.on)
 			fputc('\n', stderr);

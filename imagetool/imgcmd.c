@@ -171,6 +171,10 @@ enum {
 	IMGOPT_META,
 	IMGOPT_GRACE,
 	IMGOPT_IMAGE,
+	IMGOPT_CACERT,
+	IMGOPT_CLIENT_CERT,
+	IMGOPT_CLIENT_KEY,
+	IMGOPT_JOBS,
 };
 
 static const struct option imgopts_long[] = {
@@ -191,6 +195,10 @@ static const struct option imgopts_long[] = {
 	{ "meta", required_argument, NULL, IMGOPT_META },
 	{ "grace", required_argument, NULL, IMGOPT_GRACE },
 	{ "image", required_argument, NULL, IMGOPT_IMAGE },
+	{ "cacert", required_argument, NULL, IMGOPT_CACERT },
+	{ "client-cert", required_argument, NULL, IMGOPT_CLIENT_CERT },
+	{ "client-key", required_argument, NULL, IMGOPT_CLIENT_KEY },
+	{ "jobs", required_argument, NULL, IMGOPT_JOBS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -278,6 +286,20 @@ imgopts_one(struct imgopts *o, int ch, const char *arg)
 		return 0;
 	case IMGOPT_FORMAT:
 		o->format = arg;
+		return 0;
+	case IMGOPT_CACERT:
+		o->cacert = arg;
+		return 0;
+	case IMGOPT_CLIENT_CERT:
+		o->client_cert = arg;
+		return 0;
+	case IMGOPT_CLIENT_KEY:
+		o->client_key = arg;
+		return 0;
+	case IMGOPT_JOBS:
+		if (imgopts_int("jobs", arg, 1, &v) == -1 || v > 256)
+			return -1;
+		o->jobs = (int)v;
 		return 0;
 	case IMGOPT_IMAGE:
 		o->image = arg;

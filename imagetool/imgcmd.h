@@ -42,6 +42,8 @@ int64_t imgcmd_latest(struct store *st, const char *name);
  * in its usage line and checks what it needs. */
 struct imgopts {
 	const char *store, *key, *pub, *name, *group, *format, *into, *image;
+	const char *cacert, *client_cert, *client_key;
+	int jobs; /* assemble: requests in flight */
 	const char *seed_file[8];
 	int nseed_files;
 	int64_t version;

@@ -339,7 +339,7 @@ asm_job_ranges(struct asm_job *job)
 	for (i = 0; i < job->p.nranges; i++) {
 		job->rctx[i] = (struct asm_rangectx){ job, i };
 		objget_queue(a->g, rel, job->p.r[i].off, job->p.r[i].len,
-		    job->p.r[i].len, asm_got_range, &job->rctx[i]);
+		    a->m.e[job->entry].stored, asm_got_range, &job->rctx[i]);
 	}
 }
 
@@ -398,8 +398,8 @@ asm_job_start(struct asmctx *a, size_t i)
 	if (!a->have_seeds)
 		objget_queue(a->g, rel, 0, 0, e->stored, asm_got_whole, job);
 	else
-		objget_queue(a->g, rel, 0, chunkobj_table_len(nb),
-		    chunkobj_table_len(nb), asm_got_table, job);
+		objget_queue(a->g, rel, 0, chunkobj_table_len(nb), e->stored,
+		    asm_got_table, job);
 }
 
 /* Starts entries until enough chunks are in flight. */
@@ -553,7 +553,8 @@ assemble_run(const struct assemble_opts *o, struct assemble_result *r,
 	manifest_init(&a->m);
 	chunk_hasher_init(&a->hs);
 	a->dctx = ZSTD_createDCtx();
-	if (objget_open(o->store, &a->g, a->err, sizeof(a->err)) == -1) {
+	if (objget_open(o->store, o->fetch, &a->g, a->err, sizeof(a->err)) ==
+	    -1) {
 		a->failed = 1;
 		goto out;
 	}

@@ -18,6 +18,8 @@
 
 #include <openssl/evp.h>
 
+struct fetch_opts;
+
 struct assemble_opts {
 	const char *into;         /* install directory (made if need be) */
 	const char *store;        /* store directory or http(s):// URL */
@@ -25,7 +27,8 @@ struct assemble_opts {
 	EVP_PKEY *pub;            /* the key manifests must be signed with */
 	const char *const *seeds; /* more seeds: images or devices */
 	int nseeds;
-	int max_jobs; /* chunks in flight; 0: a default */
+	int max_jobs;                   /* chunks in flight; 0: a default */
+	const struct fetch_opts *fetch; /* for an http(s) store, or NULL */
 	/* Called as the work goes on (may be NULL). */
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
 	void *arg;

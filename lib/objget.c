@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fetch.h"
 #include "file.h"
 #include "objget.h"
 #include "store.h"
@@ -25,6 +26,7 @@ struct objget_req {
 };
 
 struct objget {
+	struct fetch *f; /* a remote store, or NULL */
 	struct store st;
 	STAILQ_HEAD(, objget_req) q;
 	struct objget_stats stats;
@@ -32,11 +34,21 @@ struct objget {
 };
 
 int
-objget_open(const char *store, struct objget **r, char *err, size_t errlen)
+objget_open(const char *store, const struct fetch_opts *fo, struct objget **r,
+    char *err, size_t errlen)
 {
 	struct objget *g = xcalloc(1, sizeof(*g));
 
 	STAILQ_INIT(&g->q);
+	g->st.dirfd = -1;
+	if (fetch_is_url(store)) {
+		if (fetch_open(store, fo, &g->f, err, errlen) == -1) {
+			free(g);
+			return -1;
+		}
+		*r = g;
+		return 0;
+	}
 	if (store_open(store, 0, &g->st, err, errlen) == -1) {
 		free(g);
 		return -1;
@@ -63,23 +75,29 @@ objget_close(struct objget *g)
 	if (g == NULL)
 		return;
 	objget_drop(g);
-	store_close(&g->st);
+	fetch_close(g->f);
+	if (g->f == NULL)
+		store_close(&g->st);
 	free(g);
 }
 
 int
 objget_is_remote(const struct objget *g)
 {
-	(void)g;
-	return 0;
+	return g->f != NULL;
 }
 
 void
 objget_queue(struct objget *g, const char *rel, uint64_t off, uint64_t len,
     size_t max, objget_fn cb, void *arg)
 {
-	struct objget_req *q = xcalloc(1, sizeof(*q));
+	struct objget_req *q;
 
+	if (g->f != NULL) {
+		fetch_queue(g->f, rel, off, len, max, cb, arg);
+		return;
+	}
+	q = xcalloc(1, sizeof(*q));
 	*q = (struct objget_req){ .rel = xstrdup(rel),
 		.off = off,
 		.len = len,
@@ -123,6 +141,8 @@ objget_run(struct objget *g, char *err, size_t errlen)
 	size_t len;
 	int rc;
 
+	if (g->f != NULL)
+		return fetch_run(g->f, err, errlen);
 	while (!g->aborted && (q = STAILQ_FIRST(&g->q)) != NULL) {
 		STAILQ_REMOVE_HEAD(&g->q, link);
 		buf = NULL;
@@ -147,12 +167,21 @@ void
 objget_abort(struct objget *g)
 {
 	g->aborted = 1;
+	if (g->f != NULL)
+		fetch_abort(g->f);
 }
 
 void
 objget_get_stats(const struct objget *g, struct objget_stats *st)
 {
+	struct fetch_stats fs;
+
 	*st = g->stats;
+	if (g->f != NULL) {
+		fetch_get_stats(g->f, &fs);
+		st->requests += fs.requests;
+		st->bytes += fs.bytes;
+	}
 }
 
 int

@@ -22,7 +22,12 @@ struct objget_stats {
 
 struct objget;
 
-int objget_open(const char *store, struct objget **r, char *err, size_t errlen);
+struct fetch_opts;
+
+/* store: a directory, or an http(s) URL (fo: how to reach it, NULL for
+ * defaults). */
+int objget_open(const char *store, const struct fetch_opts *fo,
+    struct objget **r, char *err, size_t errlen);
 void objget_close(struct objget *g);
 int objget_is_remote(const struct objget *g);
 /* Bytes [off, off + len) of rel (len 0: the whole object, at most max
