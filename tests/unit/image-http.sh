@@ -11,7 +11,12 @@ W=${KURA_TEST_WRAPPER:-}
 command -v python3 > /dev/null || { echo "FAIL: python3 is missing"; exit 1; }
 t=$(mktemp -d) || exit 99
 pids=""
-trap 'for p in $pids; do kill "$p" 2> /dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$t"' EXIT
+cleanup() {
+	# shellcheck disable=SC2086 # one pid per word
+	[ -z "$pids" ] || kill $pids 2> /dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$t"
+}
+trap cleanup EXIT
 cd "$t" || exit 99
 pass=0 failed=0
 ok() { pass=$((pass + 1)); }
