@@ -60,10 +60,8 @@ asmsetup_got_manifest(void *arg, int status, const void *buf, size_t len,
 	struct asmctx *a = arg;
 
 	if (status != 0) {
-		asmctx_fail(a, "%s",
-		    status == -ENOENT ? "no such version in "
-					"the store"
-				      : msg);
+		asmctx_fail(a, "%s: %s", a->o->manifest,
+		    status == -ENOENT ? "no such version in the store" : msg);
 		return;
 	}
 	a->mbuf = xmalloc(len + 1);
