@@ -115,7 +115,7 @@ asmbatch_threads(void)
 static void
 asmbatch_decode(struct asmctx *a)
 {
-	struct asmbatch_worker w[ASMBATCH_THREADS];
+	struct asmbatch_worker w[ASMBATCH_THREADS] = { { 0 } };
 	int k, n = asmbatch_threads();
 
 	for (k = 0; k < n; k++) {

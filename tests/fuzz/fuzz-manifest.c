@@ -32,8 +32,7 @@ fuzz_object(const uint8_t *data, size_t size)
 	}
 	memcpy(&n, data + 8, 4);
 	memcpy(&len, data + 12, 4);
-	if (n == 0 || n > CHUNKOBJ_MAX_BLOCKS ||
-	    size < chunkobj_table_len(n))
+	if (n == 0 || n > CHUNKOBJ_MAX_BLOCKS || size < chunkobj_table_len(n))
 		return;
 	chunk_digest_begin(&d, &hs);
 	for (k = 0; k < n; k++)
