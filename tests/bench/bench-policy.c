@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "parse.h"
 #include "policy.h"
+#include "edkey.h"
 #include "sign.h"
 #include "xalloc.h"
 
@@ -244,9 +245,9 @@ bench_parse_verify(void)
 		exit(1);
 	snprintf(priv, sizeof(priv), "%s/k.key", dir);
 	snprintf(pub, sizeof(pub), "%s/k.pub", dir);
-	if (sign_keygen(priv, pub, err, sizeof(err)) ||
-	    (key = sign_load_private(priv, err, sizeof(err))) == NULL ||
-	    (b.pub = sign_load_public(pub, err, sizeof(err))) == NULL ||
+	if (edkey_keygen(priv, pub, err, sizeof(err)) ||
+	    (key = edkey_load_private(priv, err, sizeof(err))) == NULL ||
+	    (b.pub = edkey_load_public(pub, err, sizeof(err))) == NULL ||
 	    (b.envelope = sign_policy(j, key, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "bench: %s\n", err);
 		exit(1);
