@@ -152,6 +152,7 @@ verify_one(struct verify *v, const char *spec, EVP_PKEY *pub, double sample)
 	struct manifest m;
 	char err[512], a[32];
 	size_t bad = v->bad, checked = v->checked;
+	uint64_t bytes = v->bytes;
 	int rc;
 
 	if (imgcmd_manifest(v->st, spec, pub, &m, err, sizeof(err)) == -1) {
@@ -167,7 +168,7 @@ verify_one(struct verify *v, const char *spec, EVP_PKEY *pub, double sample)
 	printf("%s version %lld: signature good; %zu chunks checked (%s), "
 	       "%zu bad\n",
 	    m.name, (long long)m.version, v->checked - checked,
-	    imgcmd_bytes(v->bytes, a), v->bad - bad);
+	    imgcmd_bytes(v->bytes - bytes, a), v->bad - bad);
 	manifest_free(&m);
 	return v->bad == bad ? 0 : -1;
 }
