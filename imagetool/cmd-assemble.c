@@ -4,12 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <jansson.h>
+
 #include "assemble.h"
 #include "cli.h"
 #include "edkey.h"
 #include "fetch.h"
 #include "imgcmd.h"
 #include "kura-image.h"
+#include "log.h"
 
 static void
 imgcmd_assemble_progress(void *arg, uint64_t done, uint64_t total)
@@ -18,6 +21,27 @@ imgcmd_assemble_progress(void *arg, uint64_t done, uint64_t total)
 
 	p->total = total;
 	progress_update(p, done);
+}
+
+/* The figures for scripts and for the sync client's status page. */
+static void
+imgcmd_assemble_json(const struct assemble_result *r)
+{
+	json_t *j;
+
+	j = json_pack("{s:I, s:b, s:b, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, "
+		      "s:f}",
+	    "version", (json_int_t)r->version, "already", r->already, "resumed",
+	    r->resumed, "path", r->path, "size", (json_int_t)r->size,
+	    "seed_data", (json_int_t)r->local_bytes, "resumed_data",
+	    (json_int_t)r->resumed_bytes, "fetched_data",
+	    (json_int_t)r->fetched_data, "requests", (json_int_t)r->requests,
+	    "download", (json_int_t)r->fetched_bytes, "seconds", r->seconds);
+	if (j == NULL)
+		fatalx("json_pack");
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	putchar('\n');
+	json_decref(j);
 }
 
 static void
@@ -44,7 +68,8 @@ imgcmd_assemble(int argc, char **argv)
 {
 	static const char usage[] =
 	    "assemble --store DIR|URL --pubkey PUB --into DIR [--seed FILE]... "
-	    "[--jobs N] [--cacert FILE] [--client-cert FILE --client-key FILE] "
+	    "[--jobs N] [--json] [--cacert FILE] [--client-cert FILE "
+	    "--client-key FILE] "
 	    "MANIFEST|NAME:VERSION";
 	struct assemble_opts ao = { 0 };
 	struct fetch_opts fo;
@@ -91,7 +116,10 @@ imgcmd_assemble(int argc, char **argv)
 	}
 	progress_end(&p);
 	r.seconds = imgcmd_now() - t0;
-	imgcmd_assemble_report(&r);
+	if (o.json)
+		imgcmd_assemble_json(&r);
+	else
+		imgcmd_assemble_report(&r);
 	rc = CLI_EXIT_OK;
 out:
 	EVP_PKEY_free(pub);

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "create.h"
 #include "edkey.h"
+#include "keygen.h"
 #include "imgcmd.h"
 #include "kura-image.h"
 #include "manifest.h"
@@ -16,32 +17,7 @@
 int
 imgcmd_keygen(int argc, char **argv)
 {
-	char err[256], id[17], *priv = NULL, *pub = NULL;
-	EVP_PKEY *key = NULL;
-	int rc = CLI_EXIT_FAIL;
-
-	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr,
-		    "usage: kura-image keygen PREFIX\n"
-		    "  writes PREFIX.key (private, mode 0600) and "
-		    "PREFIX.pub\n");
-		return CLI_EXIT_USAGE;
-	}
-	xasprintf(&priv, "%s.key", argv[1]);
-	xasprintf(&pub, "%s.pub", argv[1]);
-	if (edkey_keygen(priv, pub, err, sizeof(err)) == -1 ||
-	    (key = edkey_load_public(pub, err, sizeof(err))) == NULL ||
-	    edkey_id(key, id, sizeof(id)) == -1) {
-		imgcmd_err("keygen", "%s", err);
-		goto out;
-	}
-	printf("key %s: private %s, public %s\n", id, priv, pub);
-	rc = CLI_EXIT_OK;
-out:
-	EVP_PKEY_free(key);
-	free(priv);
-	free(pub);
-	return rc;
+	return keygen_cmd("kura-image", argc, argv);
 }
 
 /* --seed: a version number of the same image, or none. */
@@ -87,7 +63,7 @@ imgcmd_create(int argc, char **argv)
 	static const char usage[] =
 	    "create --store DIR --key KEY --name NAME [--group GROUP] "
 	    "[--format raw|qcow2] [--version N] [--seed VERSION|--no-seed] "
-	    "[--threads N] [--meta KEY=VALUE]... IMAGE";
+	    "[--threads N] [--level N] [--meta KEY=VALUE]... IMAGE";
 	struct create_opts co = { 0 };
 	struct create_result r;
 	struct imgopts o;
@@ -111,7 +87,7 @@ imgcmd_create(int argc, char **argv)
 		goto out;
 	co = (struct create_opts){ argv[first], o.format, o.store, o.key,
 		o.name, o.group ? o.group : o.name, o.version, seed, o.threads,
-		o.meta };
+		o.level, o.meta };
 	rc = CLI_EXIT_FAIL;
 	if (create_run(&co, &r, err, sizeof(err)) == -1) {
 		imgcmd_err("create", "%s", err);

@@ -371,8 +371,9 @@ create_workers(struct create *c)
 		c->nthreads = CREATE_MAX_THREADS;
 	for (k = 0; k < c->nthreads; k++) {
 		chunk_hasher_init(&c->w[k].hs);
-		if ((c->w[k].cctx = ZSTD_createCCtx()) == NULL)
-			fatalx("out of memory");
+		/* The level was checked when parsed. */
+		if ((c->w[k].cctx = chunkobj_cctx(c->o->level)) == NULL)
+			fatalx("zstd level %d", c->o->level);
 	}
 	c->data = xmalloc(
 	    (size_t)(CREATE_SEG_BLOCKS + CREATE_CARRY_MAX) * CHUNK_BLOCK);

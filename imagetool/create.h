@@ -17,6 +17,7 @@ struct create_opts {
 	int64_t version; /* 0: the newest in the store + 1 */
 	int64_t seed;    /* -1: the newest in the store; 0: none */
 	int threads;     /* 0: one per core */
+	int level;       /* zstd level; 0: CHUNKOBJ_LEVEL */
 	json_t *meta;    /* object of strings, or NULL */
 };
 

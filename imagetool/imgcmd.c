@@ -165,6 +165,7 @@ enum {
 	IMGOPT_SEED,
 	IMGOPT_NO_SEED,
 	IMGOPT_THREADS,
+	IMGOPT_LEVEL,
 	IMGOPT_JSON,
 	IMGOPT_SAMPLE,
 	IMGOPT_KEEP,
@@ -189,6 +190,7 @@ static const struct option imgopts_long[] = {
 	{ "seed", required_argument, NULL, IMGOPT_SEED },
 	{ "no-seed", no_argument, NULL, IMGOPT_NO_SEED },
 	{ "threads", required_argument, NULL, IMGOPT_THREADS },
+	{ "level", required_argument, NULL, IMGOPT_LEVEL },
 	{ "json", no_argument, NULL, IMGOPT_JSON },
 	{ "sample", required_argument, NULL, IMGOPT_SAMPLE },
 	{ "keep", required_argument, NULL, IMGOPT_KEEP },
@@ -203,21 +205,27 @@ static const struct option imgopts_long[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* An integer option in [min, max]; max INT64_MAX: no upper bound. */
 static int
-imgopts_int(const char *name, const char *arg, int64_t min, int64_t *v)
+imgopts_int(const char *name, const char *arg, int64_t min, int64_t max,
+    int64_t *v)
 {
 	char *end;
 
 	errno = 0;
 	*v = strtoll(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || *v < min) {
+	if (errno == 0 && end != arg && *end == '\0' && *v >= min && *v <= max)
+		return 0;
+	if (max == INT64_MAX)
 		fprintf(stderr,
-		    "kura-image: --%s: \"%s\" is not a number >= "
+		    "kura-image: --%s: \"%s\" is not a number >= %lld\n", name,
+		    arg, (long long)min);
+	else
+		fprintf(stderr,
+		    "kura-image: --%s: \"%s\" is not a number from %lld to "
 		    "%lld\n",
-		    name, arg, (long long)min);
-		return -1;
-	}
-	return 0;
+		    name, arg, (long long)min, (long long)max);
+	return -1;
 }
 
 static int
@@ -297,7 +305,7 @@ imgopts_one(struct imgopts *o, int ch, const char *arg)
 		o->client_key = arg;
 		return 0;
 	case IMGOPT_JOBS:
-		if (imgopts_int("jobs", arg, 1, &v) == -1 || v > 256)
+		if (imgopts_int("jobs", arg, 1, 256, &v) == -1)
 			return -1;
 		o->jobs = (int)v;
 		return 0;
@@ -318,13 +326,18 @@ imgopts_one(struct imgopts *o, int ch, const char *arg)
 	case IMGOPT_SAMPLE:
 		return imgopts_sample(o, arg);
 	case IMGOPT_VERSION:
-		return imgopts_int("version", arg, 1, &o->version);
+		return imgopts_int("version", arg, 1, INT64_MAX, &o->version);
 	case IMGOPT_KEEP:
-		return imgopts_int("keep", arg, 1, &o->keep);
+		return imgopts_int("keep", arg, 1, INT64_MAX, &o->keep);
 	case IMGOPT_GRACE:
-		return imgopts_int("grace", arg, 0, &o->grace);
+		return imgopts_int("grace", arg, 0, INT64_MAX, &o->grace);
+	case IMGOPT_LEVEL:
+		if (imgopts_int("level", arg, 1, 19, &v) == -1)
+			return -1;
+		o->level = (int)v;
+		return 0;
 	case IMGOPT_THREADS:
-		if (imgopts_int("threads", arg, 1, &v) == -1 || v > 64)
+		if (imgopts_int("threads", arg, 1, 64, &v) == -1)
 			return -1;
 		o->threads = (int)v;
 		return 0;

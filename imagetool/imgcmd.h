@@ -49,6 +49,7 @@ struct imgopts {
 	int64_t version;
 	int64_t seed; /* -1: default, 0: --no-seed */
 	int threads;
+	int level; /* create: zstd level, 0 = default */
 	int json;
 	double sample; /* verify: fraction of chunks, 0 = all */
 	int64_t keep;  /* gc: newest versions kept per image */

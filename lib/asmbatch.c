@@ -76,10 +76,10 @@ asmbatch_one(struct asmbatch_worker *w, size_t i, char *err, size_t errlen)
 				   : strerror(-rc));
 		return -1;
 	}
-	if (chunkobj_decode(w->dctx, &w->hs, w->obj, e->stored, e->id,
-		e->length, w->out, why, sizeof(why)) == -1 ||
-	    chunkobj_parse_table(&w->hs, w->obj, e->stored, e->id, e->length,
-		&t, why, sizeof(why)) == -1) {
+	if (chunkobj_parse_table(&w->hs, w->obj, e->stored, e->id, e->length,
+		&t, why, sizeof(why)) == -1 ||
+	    chunkobj_decode_all(w->dctx, &w->hs, &t, w->obj, e->stored, w->out,
+		why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "rejected: %s", why);
 		return -1;
 	}

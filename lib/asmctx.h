@@ -98,6 +98,7 @@ int asmsetup_open_files(struct asmctx *a);
 int asmsetup_seeds(struct asmctx *a);
 int asmsetup_verify_root(struct asmctx *a);
 int asmsetup_switch(struct asmctx *a);
+int asmsetup_tidy(struct asmctx *a);
 int asmsetup_finish(struct asmctx *a);
 
 #endif

@@ -297,6 +297,18 @@ asmsetup_verify_root(struct asmctx *a)
 	return 0;
 }
 
+/* The version is current: a journal left by a power cut right after the
+ * switch (its unlink was not yet durable) goes now. */
+int
+asmsetup_tidy(struct asmctx *a)
+{
+	if (unlink(a->jnl) == -1 && errno != ENOENT) {
+		asmctx_fail(a, "%s: %s", a->jnl, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* "current" names the new version; its journal has served. */
 int
 asmsetup_switch(struct asmctx *a)

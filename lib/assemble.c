@@ -54,17 +54,15 @@ assemble_chunk_name(const struct asmctx *a, size_t i, char *buf, size_t len)
 }
 
 static void
-asm_progress(struct asmctx *a, uint64_t len)
+asm_progress(struct asmctx *a)
 {
 	uint64_t done =
 	    a->r->local_bytes + a->r->fetched_data + a->r->resumed_bytes;
 
-	(void)len;
 	if (a->o->progress != NULL)
 		a->o->progress(a->o->arg, done, a->m.size);
 }
 
-/* Entry i's bytes and block hashes are written: record it. */
 /* Entry i is written: record it (journal bit at the next checkpoint),
  * and remember where its chunk now is. */
 int
@@ -219,7 +217,7 @@ asm_job_write(struct asm_job *job)
 		(const unsigned char(*)[CHUNK_HASH])job->t.h) == 0) {
 		a->r->fetched_data += job->p.data;
 		a->r->local_bytes += e->length - job->p.data;
-		asm_progress(a, e->length);
+		asm_progress(a);
 	}
 	asm_job_end(job);
 }
@@ -235,6 +233,17 @@ asm_job_error(struct asm_job *job, const char *what, const char *why)
 	asm_job_end(job);
 }
 
+/* A fetch's outcome: 0, or -1 with the job failed and ended. */
+static int
+asm_job_fetched(struct asm_job *job, int status, const char *msg)
+{
+	if (status == 0)
+		return 0;
+	asm_job_error(job, "fetch",
+	    status == -ENOENT ? "not in the store" : msg);
+	return -1;
+}
+
 /* The whole object, when no seed could help. */
 static void
 asm_got_whole(void *arg, int status, const void *buf, size_t len,
@@ -245,11 +254,8 @@ asm_got_whole(void *arg, int status, const void *buf, size_t len,
 	const struct manifest_entry *e = &a->m.e[job->entry];
 	char err[256];
 
-	if (status != 0) {
-		asm_job_error(job, "fetch",
-		    status == -ENOENT ? "not in the store" : msg);
+	if (asm_job_fetched(job, status, msg) == -1)
 		return;
-	}
 	if (len != e->stored) {
 		snprintf(err, sizeof(err),
 		    "object is %zu bytes, the manifest "
@@ -260,8 +266,8 @@ asm_got_whole(void *arg, int status, const void *buf, size_t len,
 	}
 	if (chunkobj_parse_table(&a->hs, buf, len, e->id, e->length, &job->t,
 		err, sizeof(err)) == -1 ||
-	    chunkobj_decode(a->dctx, &a->hs, buf, len, e->id, e->length,
-		job->buf, err, sizeof(err)) == -1) {
+	    chunkobj_decode_all(a->dctx, &a->hs, &job->t, buf, len, job->buf,
+		err, sizeof(err)) == -1) {
 		asm_job_error(job, "rejected", err);
 		return;
 	}
@@ -353,11 +359,8 @@ asm_got_table(void *arg, int status, const void *buf, size_t len,
 	const struct manifest_entry *e = &a->m.e[job->entry];
 	char err[256];
 
-	if (status != 0) {
-		asm_job_error(job, "fetch",
-		    status == -ENOENT ? "not in the store" : msg);
+	if (asm_job_fetched(job, status, msg) == -1)
 		return;
-	}
 	if (chunkobj_parse_table(&a->hs, buf, len, e->id, e->length, &job->t,
 		err, sizeof(err)) == -1) {
 		asm_job_error(job, "rejected", err);
@@ -566,7 +569,7 @@ assemble_run(const struct assemble_opts *o, struct assemble_result *r,
 	if (asmsetup_lock(a) == -1 || asmsetup_check_installed(a) == -1)
 		goto out;
 	if (r->already) {
-		rc = 0;
+		rc = asmsetup_tidy(a);
 		goto out;
 	}
 	if (asmsetup_committed(a)) {

@@ -43,6 +43,21 @@ chunkobj_get32(const unsigned char *p)
 	return le32toh(v);
 }
 
+ZSTD_CCtx *
+chunkobj_cctx(int level)
+{
+	ZSTD_CCtx *cctx;
+
+	if ((cctx = ZSTD_createCCtx()) == NULL)
+		fatalx("ZSTD_createCCtx");
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel,
+		level ? level : CHUNKOBJ_LEVEL))) {
+		ZSTD_freeCCtx(cctx);
+		return NULL;
+	}
+	return cctx;
+}
+
 void
 chunkobj_encode(ZSTD_CCtx *cctx, const unsigned char *data, size_t len,
     const struct chunk_block *b, size_t n, unsigned char **obj, size_t *objlen)
@@ -58,8 +73,8 @@ chunkobj_encode(ZSTD_CCtx *cctx, const unsigned char *data, size_t len,
 	chunkobj_put32(o + 12, (uint32_t)len);
 	off = chunkobj_table_len((uint32_t)n);
 	for (i = 0; i < n; i++) {
-		fl = ZSTD_compressCCtx(cctx, o + off, cap - off,
-		    data + i * CHUNK_BLOCK, b[i].len, CHUNKOBJ_LEVEL);
+		fl = ZSTD_compress2(cctx, o + off, cap - off,
+		    data + i * CHUNK_BLOCK, b[i].len);
 		if (ZSTD_isError(fl))
 			fatalx("zstd: %s", ZSTD_getErrorName(fl));
 		memcpy(o + CHUNKOBJ_HDR + i * CHUNKOBJ_ENT, b[i].h, CHUNK_HASH);
@@ -162,28 +177,37 @@ chunkobj_decode_block(ZSTD_DCtx *dctx, struct chunk_hasher *hs,
 }
 
 int
+chunkobj_decode_all(ZSTD_DCtx *dctx, struct chunk_hasher *hs,
+    const struct chunkobj_table *t, const unsigned char *obj, size_t objlen,
+    unsigned char *out, char *err, size_t errlen)
+{
+	uint32_t k;
+
+	if (t->total != objlen) {
+		snprintf(err, errlen,
+		    "object is %zu bytes, its table says %llu", objlen,
+		    (unsigned long long)t->total);
+		return -1;
+	}
+	for (k = 0; k < t->nblocks; k++)
+		if (chunkobj_decode_block(dctx, hs, t, k, obj + t->foff[k],
+			t->flen[k], out + (size_t)k * CHUNK_BLOCK, err,
+			errlen) == -1)
+			return -1;
+	return 0;
+}
+
+int
 chunkobj_decode(ZSTD_DCtx *dctx, struct chunk_hasher *hs,
     const unsigned char *obj, size_t objlen, const unsigned char *id,
     uint64_t length, unsigned char *out, char *err, size_t errlen)
 {
 	struct chunkobj_table t;
-	uint32_t k;
 
 	if (chunkobj_parse_table(hs, obj, objlen, id, length, &t, err,
 		errlen) == -1)
 		return -1;
-	if (t.total != objlen) {
-		snprintf(err, errlen,
-		    "object is %zu bytes, its table says %llu", objlen,
-		    (unsigned long long)t.total);
-		return -1;
-	}
-	for (k = 0; k < t.nblocks; k++)
-		if (chunkobj_decode_block(dctx, hs, &t, k, obj + t.foff[k],
-			t.flen[k], out + (size_t)k * CHUNK_BLOCK, err,
-			errlen) == -1)
-			return -1;
-	return 0;
+	return chunkobj_decode_all(dctx, hs, &t, obj, objlen, out, err, errlen);
 }
 
 void

@@ -258,9 +258,11 @@ fetch_setup(struct fetch *f, struct fetch_req *q)
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, fetch_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, q);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, q->errbuf);
-	/* Redirects stay within http(s). */
+	/* Redirects stay within http(s), and an https store's within https:
+	 * the chunks are verified either way, but not private over http. */
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
+	    strncmp(f->base, "https:", 6) == 0 ? "https" : "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);

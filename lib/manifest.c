@@ -527,12 +527,11 @@ manifest_load(const char *path, EVP_PKEY *pub, struct manifest *m, char *err,
 	char why[256];
 	int rc = -1, e;
 
-	manifest_init(m);
+	manifest_init(m); /* what a failure leaves: empty, safe to free */
 	if ((e = file_read_all(path, MANIFEST_MAX_FILE, &buf, &len)) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(-e));
 		goto out;
 	}
-	manifest_free(m);
 	if (manifest_parse(buf, len, pub, m, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;

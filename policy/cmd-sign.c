@@ -9,38 +9,14 @@
 #include "cmd.h"
 #include "load.h"
 #include "edkey.h"
+#include "keygen.h"
 #include "sign.h"
 #include "xalloc.h"
 
 int
 cmd_keygen(int argc, char **argv)
 {
-	char err[256], id[17], *priv = NULL, *pub = NULL;
-	EVP_PKEY *key = NULL;
-	int rc = CLI_EXIT_FAIL;
-
-	if (argc != 2) {
-		fprintf(stderr,
-		    "usage: kura-policy keygen PREFIX\n"
-		    "  writes PREFIX.key (private, mode 0600) and "
-		    "PREFIX.pub\n");
-		return CLI_EXIT_USAGE;
-	}
-	xasprintf(&priv, "%s.key", argv[1]);
-	xasprintf(&pub, "%s.pub", argv[1]);
-	if (edkey_keygen(priv, pub, err, sizeof(err)) == -1 ||
-	    (key = edkey_load_public(pub, err, sizeof(err))) == NULL ||
-	    edkey_id(key, id, sizeof(id)) == -1) {
-		fprintf(stderr, "kura-policy: keygen: %s\n", err);
-		goto out;
-	}
-	printf("key %s: private %s, public %s\n", id, priv, pub);
-	rc = CLI_EXIT_OK;
-out:
-	EVP_PKEY_free(key);
-	free(priv);
-	free(pub);
-	return rc;
+	return keygen_cmd("kura-policy", argc, argv);
 }
 
 /* The policy to sign: compiled first, so that nothing invalid is signed. */

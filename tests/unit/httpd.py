@@ -7,11 +7,12 @@ injects faults named in a JSON file read on every request, so that a test
 can change them while the server runs:
 
   {"<substring of a path>": {"times": N, "status": 503, "retry_after": 1,
-                              "mode": "status" | "close" | "ignore-range"}}
+                              "mode": "status" | "close" | "ignore-range"
+                                      | "redirect", "location": URL}}
 
 "times" requests of a matching path get the fault, later ones are served.
 "ignore-range" answers every request of a matching path with the whole
-object.  Prints its port on stdout once it listens.  Test-only code.
+object; "redirect" answers 302 to URL followed by the path.  Prints its port on stdout once it listens.  Test-only code.
 """
 import argparse
 import json
@@ -75,6 +76,10 @@ class Handler(BaseHTTPRequestHandler):
             self.record(spec["status"], rng)
             hdrs = [("Retry-After", str(spec["retry_after"]))] if "retry_after" in spec else []
             self.send(spec["status"], b"fault\n", hdrs)
+            return
+        if spec and spec.get("mode") == "redirect":
+            self.record(302, rng)
+            self.send(302, b"", [("Location", spec["location"] + self.path)])
             return
         path = os.path.join(self.server.args.root, self.path.lstrip("/"))
         if ".." in self.path or not os.path.isfile(path):

@@ -18,31 +18,8 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$t" || exit 99
-pass=0 failed=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
-expect() {
-	msg=$1
-	shift
-	if "$@"; then ok; else bad "$msg"; fi
-}
-check() {
-	name=$1
-	shift
-	if "$@" > out 2>&1; then ok; else bad "$name"; cat out; fi
-}
-refuse() {
-	name=$1 text=$2
-	shift 2
-	if "$@" > out 2>&1; then
-		bad "$name: succeeded"
-	elif grep -q -- "$text" out; then
-		ok
-	else
-		bad "$name: does not say \"$text\""
-		cat out
-	fi
-}
+# shellcheck source=tests/unit/checks.sh
+. "${top_srcdir:?}/tests/unit/checks.sh"
 kimg() { $W "$K" "$@"; }
 # serve NAME [httpd.py options...]: a server on st/, logging to NAME.log;
 # sets $url.
@@ -137,6 +114,20 @@ surl="https://127.0.0.1:$(cat tls.port)"
 refuse untrusted "certificate" kimg assemble --store "$surl" --pubkey k.pub --into f4 win:1
 check https kimg assemble --store "$surl" --cacert tls.crt --pubkey k.pub --into f4 win:1
 expect "https: image differs" cmp -s f4/1.img a.img
+# Redirects: followed within http, never from https down to http.
+serve target
+turl=$url
+echo "{\"kch\": {\"mode\": \"redirect\", \"times\": 1000000, \"location\": \"$turl\"}}" > redir.json
+serve redir --faults redir.json
+check redirect kimg assemble --store "$url" --pubkey k.pub --into f5 win:1
+expect "redirect: image differs" cmp -s f5/1.img a.img
+expect "redirect: no 302 answered" grep -q ' 302$' redir.log
+n=$(grep -c 'kch' target.log)
+serve tlsredir --tls tls.crt tls.key --faults redir.json
+refuse https-to-http "fetch" kimg assemble --store "https://127.0.0.1:$(cat tlsredir.port)" \
+	--cacert tls.crt --pubkey k.pub --into f6 win:1
+expect "https-to-http: no 302 answered" grep -q ' 302$' tlsredir.log
+expect "https-to-http: a chunk was fetched over http" test "$(grep -c 'kch' target.log)" = "$n"
 
 # kill -9 at random points; each chunk is fetched once, except those in
 # flight at a kill (at most --jobs of them each time).
@@ -165,5 +156,4 @@ echo "crash: $kills kills in a $ms ms run; $chunks chunks, $again fetched again"
 expect "crash: $again chunks fetched again after $kills kills of $jobs in flight" \
 	test "$again" -le $((kills * jobs))
 
-echo "image-http: $pass passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$pass" -gt 0 ]
+checks_done image-http

@@ -12,9 +12,8 @@ done
 t=$(mktemp -d) || exit 99
 trap 'rm -rf "$t"' EXIT
 cd "$t" || exit 99
-pass=0 failed=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
+# shellcheck source=tests/unit/checks.sh
+. "${top_srcdir:?}/tests/unit/checks.sh"
 kimg() { $W "$K" "$@"; }
 # same NAME FILE: what create reads of FILE is what qemu-img says the
 # guest sees.
@@ -34,16 +33,9 @@ same() {
 		cat out
 	fi
 }
-# refuse NAME TEXT FILE
-refuse() {
-	if kimg create --store st --key k.key --name "$1" "$3" > out 2>&1; then
-		bad "$1: accepted"
-	elif grep -q -- "$2" out; then
-		ok
-	else
-		bad "$1: does not say \"$2\""
-		cat out
-	fi
+# refuse_image NAME TEXT FILE: create refuses FILE and says TEXT.
+refuse_image() {
+	refuse "$1" "$2" kimg create --store st --key k.key --name "$1" "$3"
 }
 
 "$K" keygen k > /dev/null
@@ -79,21 +71,20 @@ same sparse sparse.img
 
 # Refusals, each with its reason.
 qemu-img create -q -f qcow2 -o extended_l2=on ext.qcow2 1M
-refuse extl2 "extended L2" ext.qcow2
+refuse_image extl2 "extended L2" ext.qcow2
 cp plain.qcow2 enc.qcow2
 printf '\000\000\000\001' | dd of=enc.qcow2 bs=1 seek=32 conv=notrunc 2> /dev/null
-refuse encrypted "encrypted" enc.qcow2
+refuse_image encrypted "encrypted" enc.qcow2
 cp plain.qcow2 bits.qcow2
 printf '\000\000\000\006' | dd of=bits.qcow2 bs=1 seek=20 conv=notrunc 2> /dev/null
-refuse cluster-bits "cluster_bits 6" bits.qcow2
+refuse_image cluster-bits "cluster_bits 6" bits.qcow2
 head -c 200000 plain.qcow2 > short.qcow2
-refuse truncated "beyond the end of the file" short.qcow2
+refuse_image truncated "beyond the end of the file" short.qcow2
 cp plain.qcow2 ver.qcow2
 printf '\000\000\000\011' | dd of=ver.qcow2 bs=1 seek=4 conv=notrunc 2> /dev/null
-refuse version "qcow2 version 9" ver.qcow2
+refuse_image version "qcow2 version 9" ver.qcow2
 qemu-img create -q -f qcow2 -b loop.qcow2 -F qcow2 loop.qcow2 1M 2> /dev/null ||
 	{ qemu-img create -q -f qcow2 loop.qcow2 1M; qemu-img rebase -u -f qcow2 -b loop.qcow2 -F qcow2 loop.qcow2; }
-refuse loop "backing files" loop.qcow2
+refuse_image loop "backing files" loop.qcow2
 
-echo "image-qcow2: $pass passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$pass" -gt 0 ]
+checks_done image-qcow2

@@ -283,7 +283,7 @@ obj_make(struct obj *x, size_t len, uint64_t seed)
 	size_t i;
 
 	memset(x, 0, sizeof(*x));
-	x->cc = ZSTD_createCCtx();
+	x->cc = chunkobj_cctx(0);
 	x->dc = ZSTD_createDCtx();
 	x->len = len;
 	fill_random(x->data, len, seed);
