@@ -22,6 +22,8 @@
 #include "objget.h"
 
 #define ASM_SYNC_BYTES (32 * 1024 * 1024)
+/* Writeback is started every so many bytes (sync_file_range). */
+#define ASM_KICK_BYTES (4 * 1024 * 1024)
 #define ASM_JOBS_REMOTE 16
 #define ASM_MAX_CHUNK (CHUNKOBJ_MAX_BLOCKS * CHUNK_BLOCK)
 
@@ -67,7 +69,7 @@ struct asmctx {
 	size_t next;
 	int jobs, max_jobs;
 	int have_seeds, resumed, failed;
-	uint64_t since_sync;
+	uint64_t since_sync, since_kick;
 	struct asmbatch *batch;
 	char err[512];
 };

@@ -74,8 +74,16 @@ assemble_record(struct asmctx *a, size_t i)
 	blkindex_add(&a->src.chunks, e->id,
 	    asmsrc_loc(a->self, e->offset / CHUNK_BLOCK));
 	a->since_sync += e->length;
+	a->since_kick += e->length;
 	if (a->since_sync >= ASM_SYNC_BYTES)
 		return asmctx_checkpoint(a);
+	if (a->since_kick >= ASM_KICK_BYTES) {
+		/* Writeback starts now, while decoding goes on, so that the
+		 * checkpoint's fdatasync waits for little.  Only a hint: the
+		 * fdatasync is the guarantee, so a failure is no matter. */
+		(void)sync_file_range(a->img_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		a->since_kick = 0;
+	}
 	return 0;
 }
 
