@@ -58,16 +58,19 @@ chunkobj_cctx(int level)
 	return cctx;
 }
 
-void
-chunkobj_encode(ZSTD_CCtx *cctx, const unsigned char *data, size_t len,
-    const struct chunk_block *b, size_t n, unsigned char **obj, size_t *objlen)
+size_t
+chunkobj_bound(size_t n)
 {
-	size_t cap, off, i, fl;
-	unsigned char *o;
-
-	cap = chunkobj_table_len((uint32_t)n) +
+	return chunkobj_table_len((uint32_t)n) +
 	    n * ZSTD_compressBound(CHUNK_BLOCK);
-	o = xmalloc(cap);
+}
+
+size_t
+chunkobj_encode(ZSTD_CCtx *cctx, const unsigned char *data, size_t len,
+    const struct chunk_block *b, size_t n, unsigned char *o)
+{
+	size_t cap = chunkobj_bound(n), off, i, fl;
+
 	memcpy(o, CHUNKOBJ_MAGIC, 8);
 	chunkobj_put32(o + 8, (uint32_t)n);
 	chunkobj_put32(o + 12, (uint32_t)len);
@@ -82,8 +85,7 @@ chunkobj_encode(ZSTD_CCtx *cctx, const unsigned char *data, size_t len,
 		    (uint32_t)fl);
 		off += fl;
 	}
-	*obj = o;
-	*objlen = off;
+	return off;
 }
 
 static int

@@ -33,10 +33,15 @@ uint64_t chunkobj_min_stored(uint64_t length);
  * default).  NULL only for a level zstd refuses. */
 ZSTD_CCtx *chunkobj_cctx(int level);
 
+/* The most bytes an object of n blocks can take. */
+size_t chunkobj_bound(size_t n);
+
 /* The object for len bytes of data whose blocks b[0..n) are hashed,
- * compressed with cctx from chunkobj_cctx.  *obj is malloc'd. */
-void chunkobj_encode(ZSTD_CCtx *cctx, const unsigned char *data, size_t len,
-    const struct chunk_block *b, size_t n, unsigned char **obj, size_t *objlen);
+ * compressed with cctx from chunkobj_cctx, into out (chunkobj_bound(n)
+ * bytes: callers keep one buffer, since a fresh one per object costs a
+ * page fault per 4 KiB); returns its length. */
+size_t chunkobj_encode(ZSTD_CCtx *cctx, const unsigned char *data, size_t len,
+    const struct chunk_block *b, size_t n, unsigned char *out);
 
 struct chunkobj_table {
 	uint32_t nblocks;

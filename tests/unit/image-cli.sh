@@ -84,6 +84,24 @@ expect "level-3: image differs" cmp -s lvi/1.img txt.img
 refuse level-0 "not a number from 1 to 19" kimg create --store lv1 --key k.key --name t --level 0 txt.img
 refuse level-20 "not a number from 1 to 19" kimg create --store lv1 --key k.key --name t --level 20 txt.img
 
+# Segments (1, 2, 4, 8, then 16 MiB) are read while the one before is
+# compressed: an image of seven, with zero runs across the ends of the
+# fourth and the fifth (blocks 3840 and 7936), is cut the same with one
+# worker as with three, and assembles back.
+head -c 36000000 /dev/urandom > seg.img
+dd if=/dev/zero of=seg.img bs=4096 seek=3830 count=20 conv=notrunc 2> /dev/null
+dd if=/dev/zero of=seg.img bs=4096 seek=7934 count=5 conv=notrunc 2> /dev/null
+check seg-1 kimg create --store sg1 --key k.key --name s --threads 1 seg.img
+check seg-3 kimg create --store sg3 --key k.key --name s --threads 3 seg.img
+chunks() { (cd "$1" && find chunks -type f | sort); }
+expect "seg: other chunks with 3 workers" test "$(chunks sg1)" = "$(chunks sg3)"
+kimg info --store sg1 --pubkey k.pub s:1 | sed -n 's/^size //p' > info1
+kimg info --store sg3 --pubkey k.pub s:1 | sed -n 's/^size //p' > info3
+expect "seg: $(cat info1) vs $(cat info3)" cmp -s info1 info3
+expect "seg: the zero runs are entries" grep -q "zeros 102.4 kB" info1
+check seg-assemble kimg assemble --store sg3 --pubkey k.pub --into sgi s:1
+expect "seg: image differs" cmp -s sgi/1.img seg.img
+
 # Refusals leave the installed version alone.
 refuse older "older than the installed version 2" \
 	kimg assemble --store st --pubkey k.pub --into inst win11:1

@@ -16,6 +16,7 @@
 #include "chunker.h"
 #include "chunkobj.h"
 #include "imgplan.h"
+#include "xalloc.h"
 
 static struct chunk_hasher hs;
 
@@ -295,7 +296,8 @@ obj_make(struct obj *x, size_t len, uint64_t seed)
 		    i + 1 < x->n ? CHUNK_BLOCK : len - i * CHUNK_BLOCK,
 		    &x->b[i]);
 	chunk_hash_list(&hs, x->b, x->n, x->id);
-	chunkobj_encode(x->cc, x->data, len, x->b, x->n, &x->o, &x->olen);
+	x->o = xmalloc(chunkobj_bound(x->n));
+	x->olen = chunkobj_encode(x->cc, x->data, len, x->b, x->n, x->o);
 }
 
 static void

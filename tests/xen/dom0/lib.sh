@@ -53,9 +53,21 @@ figure() {
 # fail REASON: ends the scenario with a verdict of FAIL.
 fail() {
 	log "FAIL: $*"
+	fail_context
 	# One line: the reason travels in one control-channel message.
 	printf '%s\n' "$*" | tr '\n' ' ' | sed 's/ *$//' > "$KURA_RUN/reason"
 	exit 1
+}
+
+# fail_context: what kurad and the HVM client's serial console said last,
+# into the scenario's log, so that a CI log alone tells what happened.
+fail_context() {
+	local f
+	for f in "$KURAD_LOG" /var/log/xen/client-serial.log; do
+		[ -s "$f" ] || continue
+		echo "--- the end of $f:"
+		grep -v '^libxl: debug' "$f" | tail -n 15
+	done
 }
 
 # check DESCRIPTION COMMAND...: fail unless COMMAND succeeds.

