@@ -1,428 +1,20 @@
 /*
- * create.c: kura-image create.  The image is read in segments of up to
- * 16 MiB;
- * for each one, the blocks are hashed in parallel and cut (chunker.c), and
- * the chunks the store lacks are compressed and stored by the workers; then,
- * in order, the entries are appended.  Two segments alternate: while the
- * workers compress one, the main thread appends the entries of the one
- * before and reads, hashes and cuts the next, so that with one worker, as
- * with zstd -T1, reading overlaps compression.
- * Only chunks that are new cost compression, so an update of a big image
- * runs at hashing speed.
+ * create.c: kura-image create: the version and the seed, the segment
+ * pipeline (createseg.c) over the image, then the signed manifest, written
+ * once every object it names is durable.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <zstd.h>
-
-#include "blkindex.h"
-#include "chunker.h"
-#include "chunkobj.h"
-#include "create.h"
+#include "createctx.h"
 #include "edkey.h"
-#include "imgcmd.h"
 #include "imgsrc.h"
-#include "log.h"
-#include "manifest.h"
-#include "store.h"
 #include "xalloc.h"
-
-#define CREATE_SEG_BLOCKS 4096
-#define CREATE_SEG_FIRST 256
-/* Blocks the chunker may leave uncut: a chunk that has not ended and a
- * zero run too short to know; bounded by its parameters (checked). */
-#define CREATE_CARRY_MAX 2048
-#define CREATE_MAX_THREADS 64
-#define CREATE_SEG_MAX (CREATE_SEG_BLOCKS + CREATE_CARRY_MAX)
-
-struct create_worker {
-	struct chunk_hasher hs;
-	ZSTD_CCtx *cctx;
-};
-
-struct create_chunk {
-	size_t first; /* block index in the segment */
-	struct chunk_cut cut;
-	unsigned char id[CHUNK_HASH];
-	int fresh;     /* compressed by this run: the store lacked it */
-	size_t objlen; /* the object's size, stored or not */
-	size_t objoff; /* where it is in its worker's output, if fresh */
-};
-
-/* A worker's objects for one segment, kept until the main thread stores
- * them: storing is a third of what a worker would do besides zstd. */
-struct create_out {
-	unsigned char *buf;
-	size_t len, cap;
-};
-
-struct create_seed {
-	unsigned char id[CHUNK_HASH];
-	uint32_t stored;
-};
-
-/* A segment: its blocks (the first ones carried over from the previous
- * segment, uncut there) and the chunks cut from them. */
-struct create_seg {
-	unsigned char *data;   /* CHUNK_BLOCK bytes per block */
-	struct chunk_block *b; /* and their metadata */
-	size_t nb, hashed;     /* blocks held, of which hashed */
-	size_t used;           /* blocks in chunks; the rest is carried */
-	struct create_chunk *ch;
-	size_t nch;
-	struct create_out *out; /* per worker: chunk i is worker i % n's */
-	int eof;                /* the image's last segment */
-};
-
-struct create {
-	const struct create_opts *o;
-	struct create_result *r;
-	struct imgsrc *src;
-	struct store st;
-	EVP_PKEY *key;
-	struct manifest m;
-	struct chunker ck;
-	struct create_worker w[CREATE_MAX_THREADS];
-	int nthreads;
-	struct create_seg seg[2];
-	struct create_seg *fill; /* being read, hashed and cut */
-	struct create_seg *busy; /* being compressed */
-	pthread_t th[CREATE_MAX_THREADS];
-	struct create_task *tasks;
-	struct chunk_cut *cuts;
-	struct create_seed *seed; /* the seed's chunks, sorted by id */
-	size_t nseed;
-	struct chunk_digest root;
-	struct blkindex written; /* new objects, counted once */
-	uint64_t off;            /* bytes of the image read so far */
-	size_t seg_blocks;       /* the next segment's size */
-	struct progress prog;
-	char *err;
-	size_t errlen;
-};
-
-typedef void (*create_fn)(struct create *c, int worker);
-
-struct create_task {
-	struct create *c;
-	create_fn fn;
-	int worker;
-};
-
-static void *
-create_thread(void *arg)
-{
-	struct create_task *t = arg;
-
-	t->fn(t->c, t->worker);
-	return NULL;
-}
-
-/* fn(c, k) for every worker k from k0 on, in threads th[k0..). */
-static void
-create_spawn(struct create *c, create_fn fn, int k0, pthread_t *th,
-    struct create_task *t)
-{
-	int k;
-
-	for (k = k0; k < c->nthreads; k++) {
-		t[k] = (struct create_task){ c, fn, k };
-		if (pthread_create(&th[k], NULL, create_thread, &t[k]) != 0)
-			fatalx("cannot start a thread");
-	}
-}
-
-static void
-create_join(const struct create *c, int k0, pthread_t *th)
-{
-	int k;
-
-	for (k = k0; k < c->nthreads; k++)
-		pthread_join(th[k], NULL);
-}
-
-/* fn(c, k) for every worker k, k = 0 in this thread. */
-static void
-create_parallel(struct create *c, create_fn fn)
-{
-	struct create_task t[CREATE_MAX_THREADS];
-	pthread_t th[CREATE_MAX_THREADS];
-
-	create_spawn(c, fn, 1, th, t);
-	fn(c, 0);
-	create_join(c, 1, th);
-}
-
-static void
-create_hash_blocks(struct create *c, int k)
-{
-	struct create_seg *s = c->fill;
-	size_t i;
-
-	for (i = s->hashed + (size_t)k; i < s->nb; i += (size_t)c->nthreads)
-		chunk_block_fill(&c->w[k].hs, s->data + i * CHUNK_BLOCK,
-		    s->b[i].len, &s->b[i]);
-}
-
-static int
-create_cmp_id(const void *a, const void *b)
-{
-	return memcmp(a, b, CHUNK_HASH);
-}
-
-/* The size of the chunk's object if the store has it, else -1.  The
- * seed's manifest answers without a system call. */
-static int64_t
-create_known(struct create *c, const unsigned char *id)
-{
-	const struct create_seed *s = NULL;
-
-	if (c->nseed > 0)
-		s = bsearch(id, c->seed, c->nseed, sizeof(*s), create_cmp_id);
-	return s != NULL ? s->stored : store_size(&c->st, id);
-}
-
-/* Runs beside create_hash_blocks on the next segment, whose worker k
- * uses w[k].hs's context: chunk_hash_list takes only its (shared,
- * read-only) digest method. */
-static void
-create_compress(struct create *c, int k)
-{
-	struct create_seg *s = c->busy;
-	struct create_out *out = &s->out[k];
-	struct create_chunk *ch;
-	int64_t have;
-	size_t i;
-
-	out->len = 0;
-	for (i = (size_t)k; i < s->nch; i += (size_t)c->nthreads) {
-		ch = &s->ch[i];
-		if (ch->cut.kind != CHUNK_DATA)
-			continue;
-		chunk_hash_list(&c->w[k].hs, &s->b[ch->first], ch->cut.nblocks,
-		    ch->id);
-		if ((have = create_known(c, ch->id)) >= 0) {
-			ch->objlen = (size_t)have;
-			continue;
-		}
-		if (out->cap - out->len < chunkobj_bound(ch->cut.nblocks)) {
-			out->cap = 2 * out->cap + chunkobj_bound(ch->cut.nblocks);
-			out->buf = xreallocarray(out->buf, 1, out->cap);
-		}
-		ch->objoff = out->len;
-		ch->objlen = chunkobj_encode(c->w[k].cctx,
-		    s->data + ch->first * CHUNK_BLOCK,
-		    s->b[ch->first + ch->cut.nblocks - 1].len +
-			(size_t)(ch->cut.nblocks - 1) * CHUNK_BLOCK,
-		    &s->b[ch->first], ch->cut.nblocks, out->buf + out->len);
-		out->len += ch->objlen;
-		ch->fresh = 1;
-	}
-}
-
-/* Reads up to CREATE_SEG_BLOCKS more blocks after the carried ones; holes
- * the source knows of are zeroed, not read. */
-static int
-create_read(struct create *c, struct create_seg *s)
-{
-	uint64_t size = imgsrc_size(c->src), want, ext;
-	size_t n, i;
-	int zero;
-
-	want = size - c->off;
-	if (want > (uint64_t)c->seg_blocks * CHUNK_BLOCK)
-		want = (uint64_t)c->seg_blocks * CHUNK_BLOCK;
-	/* Small at first, so that the workers soon have something to do. */
-	if (c->seg_blocks < CREATE_SEG_BLOCKS)
-		c->seg_blocks *= 2;
-	n = (size_t)((want + CHUNK_BLOCK - 1) / CHUNK_BLOCK);
-	for (uint64_t done = 0; done < want; done += ext) {
-		unsigned char *p = s->data + s->nb * CHUNK_BLOCK + done;
-
-		if (imgsrc_extent(c->src, c->off + done, &ext, &zero, c->err,
-			c->errlen) == -1)
-			return -1;
-		if (ext == 0 || ext > want - done)
-			ext = want - done;
-		if (zero)
-			memset(p, 0, ext);
-		else if (imgsrc_pread(c->src, p, ext, c->off + done, c->err,
-			     c->errlen) == -1)
-			return -1;
-	}
-	for (i = 0; i < n; i++)
-		s->b[s->nb + i].len = i + 1 < n
-		    ? CHUNK_BLOCK
-		    : (uint32_t)(want - (uint64_t)i * CHUNK_BLOCK);
-	s->nb += n;
-	c->off += want;
-	s->eof = c->off == size;
-	return 0;
-}
-
-static void
-create_add_zero(struct create *c, uint64_t len)
-{
-	struct manifest_entry *last = c->m.n ? &c->m.e[c->m.n - 1] : NULL;
-
-	/* A zero run cut in two by a segment end is one entry. */
-	if (last != NULL && last->kind == CHUNK_ZERO)
-		last->length += len;
-	else
-		manifest_add(&c->m, CHUNK_ZERO, len, 0, NULL);
-	c->r->zero_bytes += len;
-}
-
-/* Chunk i of segment s, len bytes: stored if new, then appended.  The
- * order of objects does not matter, only that all are durable before the
- * manifest. */
-static int
-create_emit(struct create *c, struct create_seg *s, size_t i, uint64_t len)
-{
-	const struct create_chunk *ch = &s->ch[i];
-	const struct create_out *out = &s->out[i % (size_t)c->nthreads];
-	int e;
-
-	if (ch->cut.kind == CHUNK_ZERO) {
-		create_add_zero(c, len);
-		return 0;
-	}
-	c->r->chunks++;
-	c->r->data_bytes += len;
-	/* A chunk met twice before the store had it is compressed twice,
-	 * stored and counted once. */
-	if (ch->fresh &&
-	    blkindex_find(&c->written, ch->id) == BLKINDEX_NONE) {
-		e = store_put(&c->st, ch->id, out->buf + ch->objoff,
-		    ch->objlen);
-		if (e != 0) {
-			snprintf(c->err, c->errlen,
-			    "%s: cannot store a chunk: %s", c->st.dir,
-			    strerror(-e));
-			return -1;
-		}
-		blkindex_add(&c->written, ch->id, 1);
-		c->r->new_chunks++;
-		c->r->new_bytes += len;
-		c->r->new_stored += ch->objlen;
-	}
-	manifest_add(&c->m, CHUNK_DATA, len, (uint32_t)ch->objlen, ch->id);
-	return 0;
-}
-
-/* Reads segment s (after what it carries), hashes and cuts it. */
-static int
-create_fill(struct create *c, struct create_seg *s)
-{
-	size_t ncut, i, first = 0;
-
-	if (create_read(c, s) == -1)
-		return -1;
-	c->fill = s;
-	create_parallel(c, create_hash_blocks);
-	s->hashed = s->nb;
-	ncut = chunker_cut(&c->ck, s->b, s->nb, s->eof, c->cuts, &s->used);
-	for (i = 0; i < ncut; first += c->cuts[i++].nblocks)
-		s->ch[i] =
-		    (struct create_chunk){ .first = first, .cut = c->cuts[i] };
-	s->nch = ncut;
-	if (s->nb - s->used > CREATE_CARRY_MAX)
-		fatalx("chunker left %zu blocks uncut", s->nb - s->used);
-	if (s->eof && s->used != s->nb)
-		fatalx("chunker left %zu blocks at the end", s->nb - s->used);
-	return 0;
-}
-
-/* The blocks s left uncut start the next segment. */
-static void
-create_carry(const struct create_seg *s, struct create_seg *next)
-{
-	size_t rest = s->nb - s->used;
-
-	memcpy(next->data, s->data + s->used * CHUNK_BLOCK, rest * CHUNK_BLOCK);
-	memcpy(next->b, s->b + s->used, rest * sizeof(*s->b));
-	next->nb = next->hashed = rest;
-}
-
-/* Appends s's entries in order. */
-static int
-create_emit_seg(struct create *c, struct create_seg *s)
-{
-	size_t i, k;
-	uint64_t len;
-	int rc = 0;
-
-	for (i = 0; i < s->nch; i++) {
-		struct create_chunk *ch = &s->ch[i];
-
-		for (len = 0, k = ch->first; k < ch->first + ch->cut.nblocks;
-		     k++) {
-			chunk_digest_add(&c->root, s->b[k].h, CHUNK_HASH);
-			len += s->b[k].len;
-		}
-		if (rc == 0)
-			rc = create_emit(c, s, i, len);
-	}
-	return rc;
-}
-
-static void
-create_compress_start(struct create *c, struct create_seg *s)
-{
-	c->busy = s;
-	create_spawn(c, create_compress, 0, c->th, c->tasks);
-}
-
-static void
-create_compress_wait(struct create *c)
-{
-	if (c->busy != NULL)
-		create_join(c, 0, c->th);
-	c->busy = NULL;
-}
-
-/* While the workers compress segment s, the main thread reads, hashes and
- * cuts the next one; while they compress that one, it appends s's entries. */
-static int
-create_chunks(struct create *c)
-{
-	struct create_seg *s = &c->seg[0], *next;
-	int rc;
-
-	progress_start(&c->prog, "create", imgsrc_size(c->src));
-	chunk_digest_begin(&c->root, &c->w[0].hs);
-	if ((rc = create_fill(c, s)) == 0)
-		create_compress_start(c, s);
-	while (rc == 0) {
-		next = s == &c->seg[0] ? &c->seg[1] : &c->seg[0];
-		if (!s->eof) {
-			create_carry(s, next);
-			rc = create_fill(c, next);
-		}
-		create_compress_wait(c);
-		if (rc == 0 && !s->eof)
-			create_compress_start(c, next);
-		if (rc == 0)
-			rc = create_emit_seg(c, s);
-		progress_update(&c->prog, c->off);
-		if (s->eof)
-			break;
-		s = next;
-	}
-	create_compress_wait(c);
-	if (rc == 0)
-		chunk_digest_end(&c->root, c->m.root);
-	progress_end(&c->prog);
-	return rc;
-}
 
 static int
 create_load_seed(struct create *c, int64_t v)
@@ -444,7 +36,7 @@ create_load_seed(struct create *c, int64_t v)
 		memcpy(c->seed[c->nseed].id, sm.e[i].id, CHUNK_HASH);
 		c->seed[c->nseed++].stored = sm.e[i].stored;
 	}
-	qsort(c->seed, c->nseed, sizeof(*c->seed), create_cmp_id);
+	qsort(c->seed, c->nseed, sizeof(*c->seed), createseg_cmp_id);
 	c->r->parent = v;
 	c->r->seed_chunks = c->nseed;
 	manifest_free(&sm);
@@ -474,75 +66,16 @@ create_versions(struct create *c)
 	return create_load_seed(c, c->o->seed < 0 ? latest : c->o->seed);
 }
 
-/* A segment buffer in huge pages where the kernel has them: faulting in
- * 24 MiB page by page costs about 0.1 s here, on the critical path. */
-static void *
-create_buffer(size_t len)
-{
-	const size_t huge = 2 * 1024 * 1024;
-	void *p;
-
-	len = (len + huge - 1) / huge * huge;
-	if (posix_memalign(&p, huge, len) != 0)
-		fatalx("out of memory");
-	(void)madvise(p, len, MADV_HUGEPAGE);
-	return p;
-}
-
-static void
-create_workers(struct create *c)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int k;
-
-	c->nthreads = c->o->threads > 0 ? c->o->threads : (int)ncpu;
-	if (c->nthreads < 1)
-		c->nthreads = 1;
-	if (c->nthreads > CREATE_MAX_THREADS)
-		c->nthreads = CREATE_MAX_THREADS;
-	for (k = 0; k < c->nthreads; k++) {
-		chunk_hasher_init(&c->w[k].hs);
-		/* The level was checked when parsed. */
-		if ((c->w[k].cctx = chunkobj_cctx(c->o->level)) == NULL)
-			fatalx("zstd level %d", c->o->level);
-	}
-	for (k = 0; k < 2; k++) {
-		c->seg[k].data = create_buffer((size_t)CREATE_SEG_MAX * CHUNK_BLOCK);
-		c->seg[k].b = xcalloc(CREATE_SEG_MAX, sizeof(*c->seg[k].b));
-		c->seg[k].ch = xcalloc(CREATE_SEG_MAX, sizeof(*c->seg[k].ch));
-		c->seg[k].out = xcalloc((size_t)c->nthreads,
-		    sizeof(*c->seg[k].out));
-	}
-	c->cuts = xcalloc(CREATE_SEG_MAX, sizeof(*c->cuts));
-	c->seg_blocks = CREATE_SEG_FIRST;
-	c->tasks = xcalloc(CREATE_MAX_THREADS, sizeof(*c->tasks));
-}
-
 static void
 create_free(struct create *c)
 {
-	int k, i;
-
-	for (k = 0; k < c->nthreads; k++) {
-		chunk_hasher_free(&c->w[k].hs);
-		ZSTD_freeCCtx(c->w[k].cctx);
-	}
 	if (c->root.ctx != NULL)
 		EVP_MD_CTX_free(c->root.ctx);
+	createseg_free(c);
 	imgsrc_close(c->src);
 	store_close(&c->st);
 	EVP_PKEY_free(c->key);
 	manifest_free(&c->m);
-	for (k = 0; k < 2; k++) {
-		free(c->seg[k].data);
-		free(c->seg[k].b);
-		free(c->seg[k].ch);
-		for (i = 0; c->seg[k].out != NULL && i < c->nthreads; i++)
-			free(c->seg[k].out[i].buf);
-		free(c->seg[k].out);
-	}
-	free(c->cuts);
-	free(c->tasks);
 	free(c->seed);
 	blkindex_free(&c->written);
 }
@@ -616,10 +149,10 @@ create_run(const struct create_opts *o, struct create_result *r, char *err,
 	    store_open(o->store, 1, &c.st, err, errlen) == -1 ||
 	    create_versions(&c) == -1)
 		goto out;
-	create_workers(&c);
+	createseg_init(&c);
 	chunker_init(&c.ck, &c.m.chunking);
 	create_header(&c);
-	if (create_chunks(&c) == -1 || create_publish(&c) == -1)
+	if (createseg_run(&c) == -1 || create_publish(&c) == -1)
 		goto out;
 	r->size = c.m.size;
 	r->seconds = imgcmd_now() - t0;

@@ -29,13 +29,6 @@
 	(CHUNKOBJ_HDR + CHUNKOBJ_ENT * CHUNKOBJ_MAX_BLOCKS +                   \
 	    CHUNKOBJ_MAX_BLOCKS * ZSTD_COMPRESSBOUND(CHUNK_BLOCK))
 
-struct asmbatch {
-	size_t entry[ASMBATCH_MAX];
-	int rc[ASMBATCH_MAX];
-	char err[ASMBATCH_MAX][160];
-	size_t n;
-};
-
 struct asmbatch_worker {
 	struct asmctx *a;
 	int k, nthreads;
@@ -43,6 +36,17 @@ struct asmbatch_worker {
 	ZSTD_DCtx *dctx;
 	unsigned char *obj, *out;
 	pthread_t th;
+};
+
+/* The workers' contexts and buffers live as long as the batch: made anew
+ * for each one, their pages were faulted in again 13 times a GB. */
+struct asmbatch {
+	size_t entry[ASMBATCH_MAX];
+	int rc[ASMBATCH_MAX];
+	char err[ASMBATCH_MAX][160];
+	size_t n;
+	struct asmbatch_worker w[ASMBATCH_THREADS];
+	int nw;
 };
 
 /* One chunk: the object from the store, decoded and checked, written. */
@@ -112,33 +116,54 @@ asmbatch_threads(void)
 	return n < 1 ? 1 : n > ASMBATCH_THREADS ? ASMBATCH_THREADS : (int)n;
 }
 
-static void
-asmbatch_decode(struct asmctx *a)
+static struct asmbatch *
+asmbatch_new(struct asmctx *a)
 {
-	struct asmbatch_worker w[ASMBATCH_THREADS] = { { 0 } };
-	int k, n = asmbatch_threads();
+	struct asmbatch *b = xcalloc(1, sizeof(*b));
+	struct asmbatch_worker *w;
+	int k;
 
-	for (k = 0; k < n; k++) {
-		w[k] =
-		    (struct asmbatch_worker){ .a = a, .k = k, .nthreads = n };
-		chunk_hasher_init(&w[k].hs);
-		if ((w[k].dctx = ZSTD_createDCtx()) == NULL)
+	b->nw = asmbatch_threads();
+	for (k = 0; k < b->nw; k++) {
+		w = &b->w[k];
+		*w = (struct asmbatch_worker){ .a = a,
+			.k = k,
+			.nthreads = b->nw };
+		chunk_hasher_init(&w->hs);
+		if ((w->dctx = ZSTD_createDCtx()) == NULL)
 			fatalx("out of memory");
-		w[k].obj = xmalloc(ASMBATCH_OBJ_MAX);
-		w[k].out = xmalloc(ASM_MAX_CHUNK);
-		if (k > 0 &&
-		    pthread_create(&w[k].th, NULL, asmbatch_thread, &w[k]) != 0)
+		w->obj = xmalloc(ASMBATCH_OBJ_MAX);
+		w->out = xmalloc(ASM_MAX_CHUNK);
+	}
+	return b;
+}
+
+void
+asmbatch_free(struct asmbatch *b)
+{
+	int k;
+
+	for (k = 0; b != NULL && k < b->nw; k++) {
+		chunk_hasher_free(&b->w[k].hs);
+		ZSTD_freeDCtx(b->w[k].dctx);
+		free(b->w[k].obj);
+		free(b->w[k].out);
+	}
+	free(b);
+}
+
+static void
+asmbatch_decode(struct asmbatch *b)
+{
+	int k;
+
+	for (k = 1; k < b->nw; k++)
+		if (pthread_create(&b->w[k].th, NULL, asmbatch_thread,
+			&b->w[k]) != 0)
 			fatalx("cannot start a thread");
-	}
-	asmbatch_thread(&w[0]);
-	for (k = 0; k < n; k++) {
-		if (k > 0)
-			pthread_join(w[k].th, NULL);
-		chunk_hasher_free(&w[k].hs);
-		ZSTD_freeDCtx(w[k].dctx);
-		free(w[k].obj);
-		free(w[k].out);
-	}
+	asmbatch_thread(&b->w[0]);
+	for (k = 1; k < b->nw; k++)
+		pthread_join(b->w[k].th, NULL);
 }
 
 int
@@ -151,7 +176,7 @@ asmbatch_run(struct asmctx *a)
 
 	if (b == NULL || b->n == 0)
 		return 0;
-	asmbatch_decode(a);
+	asmbatch_decode(b);
 	for (j = 0; j < b->n && !a->failed; j++) {
 		e = &a->m.e[b->entry[j]];
 		objget_count(a->g, 1, b->rc[j] == 0 ? e->stored : 0);
@@ -173,7 +198,7 @@ void
 asmbatch_add(struct asmctx *a, size_t i)
 {
 	if (a->batch == NULL)
-		a->batch = xcalloc(1, sizeof(*a->batch));
+		a->batch = asmbatch_new(a);
 	blkindex_add(&a->inflight, a->m.e[i].id, i);
 	a->batch->entry[a->batch->n++] = i;
 	if (a->batch->n == ASMBATCH_MAX)

@@ -21,7 +21,10 @@
 #include "manifest.h"
 #include "objget.h"
 
+/* A checkpoint every so many bytes written, at most once a second: each
+ * costs three fdatasyncs, 0.1 s of a 0.6 s local first install in six. */
 #define ASM_SYNC_BYTES (32 * 1024 * 1024)
+#define ASM_SYNC_MS 1000
 /* Writeback is started every so many bytes (sync_file_range). */
 #define ASM_KICK_BYTES (4 * 1024 * 1024)
 #define ASM_JOBS_REMOTE 16
@@ -70,6 +73,7 @@ struct asmctx {
 	int jobs, max_jobs;
 	int have_seeds, resumed, failed;
 	uint64_t since_sync, since_kick;
+	int64_t synced_ms; /* when the last checkpoint was (asmctx_now_ms) */
 	struct asmbatch *batch;
 	char err[512];
 };
@@ -79,6 +83,8 @@ void asmctx_fail(struct asmctx *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Makes what was written durable, then records it in the journal. */
 int asmctx_checkpoint(struct asmctx *a);
+/* CLOCK_MONOTONIC, in milliseconds. */
+int64_t asmctx_now_ms(void);
 
 /* assemble.c */
 int assemble_write(struct asmctx *a, size_t i, const unsigned char *data,
@@ -91,6 +97,7 @@ const char *assemble_chunk_name(const struct asmctx *a, size_t i, char *buf,
 /* asmbatch.c: whole objects from a local store, decoded on every core. */
 void asmbatch_add(struct asmctx *a, size_t i);
 int asmbatch_run(struct asmctx *a);
+void asmbatch_free(struct asmbatch *b);
 
 int asmsetup_load_manifest(struct asmctx *a);
 int asmsetup_lock(struct asmctx *a);

@@ -13,12 +13,22 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "asmctx.h"
 #include "asminstall.h"
 #include "file.h"
 #include "xalloc.h"
+
+int64_t
+asmctx_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* Makes what was written durable, then records it. */
 int
@@ -36,6 +46,7 @@ asmctx_checkpoint(struct asmctx *a)
 		return -1;
 	}
 	a->since_sync = 0;
+	a->synced_ms = asmctx_now_ms();
 	return 0;
 }
 

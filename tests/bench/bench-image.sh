@@ -84,7 +84,7 @@ done
 # every free inode for a recent deletion: 2.3 s of kernel time for 3,300
 # files, measured).  Each figure is the best of $REPS runs, interleaved, so
 # that a noisy neighbour hurts neither side alone.
-REPS=${KURA_BENCH_REPS:-3}
+REPS=${KURA_BENCH_REPS:-5}
 min() { [ -z "$1" ] || [ "$2" -lt "$1" ] && echo "$2" || echo "$1"; }
 out=$t
 [ -d /dev/shm ] && [ -w /dev/shm ] && out=$(mktemp -d /dev/shm/kura-bench.XXXXXX)
