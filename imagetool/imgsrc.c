@@ -38,6 +38,25 @@ imgsrc_is_qcow2(int fd)
 	    be32toh(magic) == QCOW2_MAGIC;
 }
 
+/* A disk is a regular file or a block device: a pipe or a terminal has
+ * no size and cannot be read twice. */
+static int
+imgsrc_check_type(struct imgsrc *s, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (fstat(s->fd, &sb) == -1 || fcntl(s->fd, F_SETFL, 0) == -1) {
+		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode)) {
+		snprintf(err, errlen,
+		    "%s: not a regular file or a block device", s->path);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 imgsrc_raw_size(struct imgsrc *s, char *err, size_t errlen)
 {
@@ -68,10 +87,14 @@ imgsrc_open_depth(const char *path, const char *format, int depth,
 		    IMGSRC_MAX_DEPTH);
 		goto out;
 	}
-	if ((s->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* O_NONBLOCK: a FIFO given as an image (or named as a backing
+	 * file) must not hang the open; it is refused just after. */
+	if ((s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
+	if (imgsrc_check_type(s, err, errlen) == -1)
+		goto out;
 	qcow = imgsrc_is_qcow2(s->fd);
 	if (format != NULL && strcmp(format, "auto") != 0) {
 		if (strcmp(format, "raw") != 0 &&

@@ -86,5 +86,14 @@ refuse_image version "qcow2 version 9" ver.qcow2
 qemu-img create -q -f qcow2 -b loop.qcow2 -F qcow2 loop.qcow2 1M 2> /dev/null ||
 	{ qemu-img create -q -f qcow2 loop.qcow2 1M; qemu-img rebase -u -f qcow2 -b loop.qcow2 -F qcow2 loop.qcow2; }
 refuse_image loop "backing files" loop.qcow2
+# A FIFO, given or named as a backing file, is refused, not waited on
+# (timeout: a regression fails here rather than hanging the suite).
+mkfifo fifo.img
+refuse fifo "not a regular file or a block device" \
+	timeout 20 "$K" create --store st --key k.key --name fifo fifo.img
+qemu-img create -q -f qcow2 bfifo.qcow2 1M &&
+	qemu-img rebase -u -f qcow2 -b fifo.img -F raw bfifo.qcow2
+refuse backing-fifo "fifo.img: not a regular file or a block device" \
+	timeout 20 "$K" create --store st --key k.key --name bfifo bfifo.qcow2
 
 checks_done image-qcow2
