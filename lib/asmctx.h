@@ -12,6 +12,7 @@
 
 #include <zstd.h>
 
+#include "asmflush.h"
 #include "asmjournal.h"
 #include "asmsrc.h"
 #include "assemble.h"
@@ -25,8 +26,8 @@
  * costs three fdatasyncs, 0.1 s of a 0.6 s local first install in six. */
 #define ASM_SYNC_BYTES (32 * 1024 * 1024)
 #define ASM_SYNC_MS 1000
-/* Writeback is started every so many bytes (sync_file_range). */
-#define ASM_KICK_BYTES (4 * 1024 * 1024)
+/* The flusher (asmflush.c) is kicked every so many bytes. */
+#define ASM_KICK_BYTES (16 * 1024 * 1024)
 #define ASM_JOBS_REMOTE 16
 #define ASM_MAX_CHUNK (CHUNKOBJ_MAX_BLOCKS * CHUNK_BLOCK)
 
@@ -75,6 +76,7 @@ struct asmctx {
 	uint64_t since_sync, since_kick;
 	int64_t synced_ms; /* when the last checkpoint was (asmctx_now_ms) */
 	struct asmbatch *batch;
+	struct asmflush *flush; /* while building */
 	char err[512];
 };
 

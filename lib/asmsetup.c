@@ -36,9 +36,12 @@ asmctx_checkpoint(struct asmctx *a)
 {
 	int rc;
 
-	if (fdatasync(a->img_fd) == -1 || fdatasync(a->blk_fd) == -1) {
-		asmctx_fail(a, "%s: fdatasync: %s", a->img_part,
-		    strerror(errno));
+	if (fdatasync(a->img_fd) == -1 || fdatasync(a->blk_fd) == -1)
+		rc = -errno;
+	else
+		rc = asmflush_error(a->flush);
+	if (rc != 0) {
+		asmctx_fail(a, "%s: fdatasync: %s", a->img_part, strerror(-rc));
 		return -1;
 	}
 	if ((rc = asmjournal_sync(&a->j)) != 0) {

@@ -80,11 +80,10 @@ assemble_record(struct asmctx *a, size_t i)
 	if (a->since_sync >= ASM_SYNC_BYTES &&
 	    asmctx_now_ms() - a->synced_ms >= ASM_SYNC_MS)
 		return asmctx_checkpoint(a);
-	if (a->since_kick >= ASM_KICK_BYTES) {
-		/* Writeback starts now, while decoding goes on, so that the
-		 * checkpoint's fdatasync waits for little.  Only a hint: the
-		 * fdatasync is the guarantee, so a failure is no matter. */
-		(void)sync_file_range(a->img_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	if (a->since_kick >= ASM_KICK_BYTES && a->flush != NULL) {
+		/* Flushed while decoding goes on, so that the checkpoint's
+		 * fdatasync waits for little. */
+		asmflush_kick(a->flush);
 		a->since_kick = 0;
 	}
 	return 0;
@@ -483,17 +482,29 @@ asm_deferred(struct asmctx *a)
 static int
 asm_build(struct asmctx *a)
 {
+	int e;
+
 	a->max_jobs = a->o->max_jobs > 0 ? a->o->max_jobs
 	    : objget_is_remote(a->g)     ? ASM_JOBS_REMOTE
 					 : 1;
 	a->deferred = xcalloc(a->m.n + 1, sizeof(*a->deferred));
 	a->copybuf = xmalloc(ASM_MAX_CHUNK);
 	a->synced_ms = asmctx_now_ms();
+	a->flush = asmflush_start(a->img_fd, a->blk_fd);
 	if (asm_run_fetches(a) == -1 || asm_deferred(a) == -1) {
-		/* Keep what was verified for the next run. */
-		if (a->since_sync > 0 && fdatasync(a->img_fd) == 0 &&
+		/* Keep what was verified for the next run, unless a flush
+		 * failed: then what it covered may be lost. */
+		e = asmflush_stop(a->flush);
+		a->flush = NULL;
+		if (e == 0 && a->since_sync > 0 && fdatasync(a->img_fd) == 0 &&
 		    fdatasync(a->blk_fd) == 0)
 			asmjournal_sync(&a->j);
+		return -1;
+	}
+	e = asmflush_stop(a->flush);
+	a->flush = NULL;
+	if (e != 0) {
+		asmctx_fail(a, "%s: fdatasync: %s", a->img_part, strerror(-e));
 		return -1;
 	}
 	if (asmctx_checkpoint(a) == -1 || a->j.ndone != a->m.n) {
@@ -534,6 +545,7 @@ asm_free(struct asmctx *a)
 	free(a->deferred);
 	free(a->copybuf);
 	asmbatch_free(a->batch);
+	(void)asmflush_stop(a->flush);
 }
 
 static void
