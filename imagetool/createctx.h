@@ -56,8 +56,11 @@ struct create_seed {
 struct create_seg {
 	unsigned char *data;   /* CHUNK_BLOCK bytes per block */
 	struct chunk_block *b; /* and their metadata */
-	size_t nb, hashed;     /* blocks held, of which hashed */
-	size_t used;           /* blocks in chunks; the rest is carried */
+	/* Per block: a hole of the source, whose bytes in data are stale;
+	 * a worker zeroes it only if it falls inside a chunk to compress. */
+	unsigned char *hole;
+	size_t nb, hashed; /* blocks held, of which hashed */
+	size_t used;       /* blocks in chunks; the rest is carried */
 	struct create_chunk *ch;
 	size_t nch;
 	struct create_out *out; /* per worker: chunk i is worker i % n's */

@@ -84,9 +84,14 @@ createseg_hash(struct create *c, int k)
 	struct create_seg *s = c->fill;
 	size_t i;
 
-	for (i = s->hashed + (size_t)k; i < s->nb; i += (size_t)c->nthreads)
-		chunk_block_fill(&c->w[k].hs, s->data + i * CHUNK_BLOCK,
-		    s->b[i].len, &s->b[i]);
+	for (i = s->hashed + (size_t)k; i < s->nb; i += (size_t)c->nthreads) {
+		if (s->hole[i]) {
+			s->b[i].zero = 1;
+			memcpy(s->b[i].h, c->w[k].hs.zero_h, CHUNK_HASH);
+		} else
+			chunk_block_fill(&c->w[k].hs, s->data + i * CHUNK_BLOCK,
+			    s->b[i].len, &s->b[i]);
+	}
 }
 
 int
@@ -106,6 +111,18 @@ createseg_known(struct create *c, const unsigned char *id)
 		s = bsearch(id, c->seed, c->nseed, sizeof(*s),
 		    createseg_cmp_id);
 	return s != NULL ? s->stored : store_size(&c->st, id);
+}
+
+/* Zeroes the hole blocks among n from first, which are to be compressed:
+ * few, as a hole of 16 KiB or more is a zero run of its own. */
+static void
+createseg_unhole(struct create_seg *s, size_t first, size_t n)
+{
+	size_t i;
+
+	for (i = first; i < first + n; i++)
+		if (s->hole[i])
+			memset(s->data + i * CHUNK_BLOCK, 0, CHUNK_BLOCK);
 }
 
 /* Runs beside createseg_hash on the next segment, whose worker k
@@ -137,6 +154,7 @@ createseg_compress(struct create *c, int k)
 			out->buf = xreallocarray(out->buf, 1, out->cap);
 		}
 		ch->objoff = out->len;
+		createseg_unhole(s, ch->first, ch->cut.nblocks);
 		ch->objlen = chunkobj_encode(c->w[k].cctx,
 		    s->data + ch->first * CHUNK_BLOCK,
 		    s->b[ch->first + ch->cut.nblocks - 1].len +
@@ -147,8 +165,27 @@ createseg_compress(struct create *c, int k)
 	}
 }
 
+/* A hole of len bytes at off in s's data: whole blocks are marked, not
+ * zeroed (an image's free space costs neither memset nor compare); the
+ * parts of blocks at its ends are zeroed. */
+static void
+createseg_hole(struct create_seg *s, size_t off, size_t len)
+{
+	size_t end = off + len;
+	size_t b0 = (off + CHUNK_BLOCK - 1) / CHUNK_BLOCK,
+	       b1 = end / CHUNK_BLOCK;
+
+	if (b0 >= b1) {
+		memset(s->data + off, 0, len);
+		return;
+	}
+	memset(s->data + off, 0, b0 * CHUNK_BLOCK - off);
+	memset(s->data + b1 * CHUNK_BLOCK, 0, end - b1 * CHUNK_BLOCK);
+	memset(s->hole + b0, 1, b1 - b0);
+}
+
 /* Reads up to CREATE_SEG_BLOCKS more blocks after the carried ones; holes
- * the source knows of are zeroed, not read. */
+ * the source knows of are marked, not read. */
 static int
 createseg_read(struct create *c, struct create_seg *s)
 {
@@ -163,8 +200,9 @@ createseg_read(struct create *c, struct create_seg *s)
 	if (c->seg_blocks < CREATE_SEG_BLOCKS)
 		c->seg_blocks *= 2;
 	n = (size_t)((want + CHUNK_BLOCK - 1) / CHUNK_BLOCK);
+	memset(s->hole + s->nb, 0, n);
 	for (uint64_t done = 0; done < want; done += ext) {
-		unsigned char *p = s->data + s->nb * CHUNK_BLOCK + done;
+		size_t at = s->nb * CHUNK_BLOCK + (size_t)done;
 
 		if (imgsrc_extent(c->src, c->off + done, &ext, &zero, c->err,
 			c->errlen) == -1)
@@ -172,9 +210,9 @@ createseg_read(struct create *c, struct create_seg *s)
 		if (ext == 0 || ext > want - done)
 			ext = want - done;
 		if (zero)
-			memset(p, 0, ext);
-		else if (imgsrc_pread(c->src, p, ext, c->off + done, c->err,
-			     c->errlen) == -1)
+			createseg_hole(s, at, (size_t)ext);
+		else if (imgsrc_pread(c->src, s->data + at, ext, c->off + done,
+			     c->err, c->errlen) == -1)
 			return -1;
 	}
 	for (i = 0; i < n; i++)
@@ -268,6 +306,7 @@ createseg_carry(const struct create_seg *s, struct create_seg *next)
 
 	memcpy(next->data, s->data + s->used * CHUNK_BLOCK, rest * CHUNK_BLOCK);
 	memcpy(next->b, s->b + s->used, rest * sizeof(*s->b));
+	memcpy(next->hole, s->hole + s->used, rest);
 	next->nb = next->hashed = rest;
 }
 
@@ -379,6 +418,7 @@ createseg_init(struct create *c)
 		c->seg[k].data =
 		    createseg_buffer((size_t)CREATE_SEG_MAX * CHUNK_BLOCK);
 		c->seg[k].b = xcalloc(CREATE_SEG_MAX, sizeof(*c->seg[k].b));
+		c->seg[k].hole = xcalloc(CREATE_SEG_MAX, 1);
 		c->seg[k].ch = xcalloc(CREATE_SEG_MAX, sizeof(*c->seg[k].ch));
 		c->seg[k].out =
 		    xcalloc((size_t)c->nthreads, sizeof(*c->seg[k].out));
@@ -400,6 +440,7 @@ createseg_free(struct create *c)
 	for (k = 0; k < 2; k++) {
 		free(c->seg[k].data);
 		free(c->seg[k].b);
+		free(c->seg[k].hole);
 		free(c->seg[k].ch);
 		for (i = 0; c->seg[k].out != NULL && i < c->nthreads; i++)
 			free(c->seg[k].out[i].buf);
