@@ -17,7 +17,7 @@
 #include "manifest.h"
 #include "store.h"
 
-#define CREATE_SEG_BLOCKS 4096
+#define CREATE_SEG_BLOCKS 1024
 #define CREATE_SEG_FIRST 256
 /* Blocks the chunker may leave uncut: a chunk that has not ended and a
  * zero run too short to know; bounded by its parameters (checked). */
@@ -25,9 +25,14 @@
 #define CREATE_MAX_THREADS 64
 #define CREATE_SEG_MAX (CREATE_SEG_BLOCKS + CREATE_CARRY_MAX)
 
+/* Segments in flight: read ahead of the workers, or being compressed.
+ * More (4, 8), or longer ones, measured slower: the cache (createseg.c). */
+#define CREATE_NSEG 3
+
 struct create_worker {
 	struct chunk_hasher hs;
 	ZSTD_CCtx *cctx;
+	size_t ndone; /* segments compressed, under create's mu */
 };
 
 struct create_chunk {
@@ -77,9 +82,12 @@ struct create {
 	struct chunker ck;
 	struct create_worker w[CREATE_MAX_THREADS];
 	int nthreads;
-	struct create_seg seg[2];
-	struct create_seg *fill; /* being read, hashed and cut */
-	struct create_seg *busy; /* being compressed */
+	struct create_seg seg[CREATE_NSEG]; /* segment n is seg[n % NSEG] */
+	struct create_seg *fill;            /* being read, hashed and cut */
+	pthread_mutex_t mu;
+	pthread_cond_t filled, done; /* nfilled grew; a worker's ndone grew */
+	size_t nfilled;              /* segments handed to the workers */
+	int stop;                    /* no more segments: workers end */
 	pthread_t th[CREATE_MAX_THREADS];
 	struct create_task *tasks;
 	struct chunk_cut *cuts;

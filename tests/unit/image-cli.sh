@@ -10,6 +10,13 @@ cd "$t" || exit 99
 # shellcheck source=tests/unit/checks.sh
 . "${top_srcdir:?}/tests/unit/checks.sh"
 kimg() { $W "$K" "$@"; }
+# flip FILE OFFSET: inverts one byte (writing a fixed byte would leave random
+# data unchanged one time in 256).
+flip() {
+	local b
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf %b "\\0$(printf %03o $((255 - b)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2> /dev/null
+}
 
 # A disk: random data, a long zero run, a short one, an odd size.
 head -c 9000000 /dev/urandom > a.img
@@ -84,10 +91,10 @@ expect "level-3: image differs" cmp -s lvi/1.img txt.img
 refuse level-0 "not a number from 1 to 19" kimg create --store lv1 --key k.key --name t --level 0 txt.img
 refuse level-20 "not a number from 1 to 19" kimg create --store lv1 --key k.key --name t --level 20 txt.img
 
-# Segments (1, 2, 4, 8, then 16 MiB) are read while the one before is
-# compressed: an image of seven, with zero runs across the ends of the
-# fourth and the fifth (blocks 3840 and 7936), is cut the same with one
-# worker as with three, and assembles back.
+# Segments (1, 2, then 4 MiB: ends at blocks 256, 768, 1792, 2816, 3840...)
+# are read ahead of the workers, three in flight: an image of ten, with zero
+# runs across the ends of the fifth and the ninth (blocks 3840 and 7936),
+# is cut the same with one worker as with three, and assembles back.
 head -c 36000000 /dev/urandom > seg.img
 dd if=/dev/zero of=seg.img bs=4096 seek=3830 count=20 conv=notrunc 2> /dev/null
 dd if=/dev/zero of=seg.img bs=4096 seek=7934 count=5 conv=notrunc 2> /dev/null
@@ -103,10 +110,11 @@ check seg-assemble kimg assemble --store sg3 --pubkey k.pub --into sgi s:1
 expect "seg: image differs" cmp -s sgi/1.img seg.img
 
 # Holes of a sparse input are marked, not read or zeroed; those inside a
-# chunk are zeroed before it is compressed.  The buffer they fall in last
-# held random blocks (segment 3's), so a hole left stale shows.  Holes of
-# 1 and 3 blocks in data, 16 across the fifth segment's end, and one to
-# the odd end: cut and stored as the same bytes written out.
+# chunk are zeroed before it is compressed.  The buffer they fall in
+# (the sixth segment's, from block 3840) last held the third's random
+# blocks, so a hole left stale shows.  Holes of 1 and 3 blocks in data,
+# 16 across the ninth segment's end, and one to the odd end: cut and
+# stored as the same bytes written out.
 copy() { dd if=seg.img of=sp.img bs=4096 skip="$1" seek="$1" count="$2" conv=notrunc 2> /dev/null; }
 rm -f sp.img
 copy 0 4000 && copy 4001 99 && copy 4103 3827 && copy 7946 754
@@ -129,7 +137,7 @@ refuse older "older than the installed version 2" \
 refuse wrong-key "signed by key" \
 	kimg assemble --store st --pubkey other.pub --into inst win11:2
 cp st/images/win11/2.kim bad.kim
-printf 'X' | dd of=bad.kim bs=1 seek=100 conv=notrunc 2> /dev/null
+flip bad.kim 100
 refuse tampered "bad signature" \
 	kimg assemble --store st --pubkey k.pub --into inst2 bad.kim
 # Version 3 with one new chunk, which is then damaged in the store.
@@ -138,7 +146,7 @@ dd if=/dev/urandom of=c.img bs=4096 seek=2000 count=1 conv=notrunc 2> /dev/null
 check create-3 kimg create --store st --key k.key --name win11 c.img
 obj=$(find st/chunks -name '*.kch' -newer st/images/win11/2.kim | head -n1)
 size=$(stat -c %s "$obj")
-printf 'X' | dd of="$obj" bs=1 seek=$((size - 20)) conv=notrunc 2> /dev/null
+flip "$obj" $((size - 20))
 id=$(basename "$obj" .kch | cut -c1-16)
 # Into an empty directory, so that the whole object is fetched and read.
 refuse damaged "($id…): rejected: block" \
